@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Heatmap repaint cost: HeatmapWidget::setData + a full replot, rendered offscreen. The issue's
+// budget is one frame (16 ms) for recompute + repaint at n_q = n_k = 512, so the repaint must
+// take a small part of it.
+//
+// Needs attnviz::widgets linked into attnviz_bench. A QApplication is created on first use,
+// on the offscreen platform unless QT_QPA_PLATFORM says otherwise, so it runs headless.
+#include "attnviz/core/random.hpp"
+#include "attnviz/widgets/heatmap_widget.hpp"
+
+#include <QApplication>
+
+#include <benchmark/benchmark.h>
+
+namespace {
+
+using namespace attnviz;
+
+void ensureApplication()
+{
+    if (QApplication::instance()) return;
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    static int argc = 1;
+    static char name[] = "attnviz_bench";
+    static char* argv[] = {name, nullptr};
+    static QApplication app(argc, argv);
+}
+
+widgets::HeatmapData snapshot(Index n, bool causal)
+{
+    Rng rng(n);
+    widgets::HeatmapData d;
+    d.values.resize(n, n);
+    for (Index i = 0; i < d.values.size(); ++i) d.values.data()[i] = rng.uniform();
+    d.masked = BoolMatrix::Constant(n, n, false);
+    if (causal)
+        for (Index r = 0; r < n; ++r) d.masked.row(r).tail(n - 1 - r).setConstant(true);
+    d.extras = {{QStringLiteral("score"), d.values}, {QStringLiteral("logit"), d.values}};
+    d.title = QStringLiteral("bench");
+    return d;
+}
+
+// Each iteration changes one value (as an edit would), hands the widget a new snapshot and
+// replots: the colour map is recoloured, the overlay redrawn, the layers composed.
+void heatmapSetDataReplot(benchmark::State& state, bool causal)
+{
+    ensureApplication();
+    const Index n = state.range(0);
+    widgets::HeatmapWidget w;
+    w.resize(900, 800);
+    w.show();
+    widgets::HeatmapData d = snapshot(n, causal);
+    w.setData(d);
+    w.replotNow();
+    double bump = 0;
+    for (auto _ : state) {
+        d.values(0, 0) = bump;
+        bump = bump > 0.5 ? 0 : bump + 0.01;
+        w.setData(d);  // copies the snapshot, as the window does with a fresh result
+        w.replotNow();
+    }
+    state.SetLabel(causal ? "causal mask" : "no mask");
+}
+
+void BM_HeatmapSetDataReplot(benchmark::State& state) { heatmapSetDataReplot(state, false); }
+void BM_HeatmapSetDataReplotCausal(benchmark::State& state) { heatmapSetDataReplot(state, true); }
+
+BENCHMARK(BM_HeatmapSetDataReplot)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HeatmapSetDataReplotCausal)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
+
+}  // namespace

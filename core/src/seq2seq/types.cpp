@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "attnviz/core/seq2seq/types.hpp"
+
+#include <stdexcept>
+
+namespace attnviz::seq2seq {
+
+void require_dims(Eigen::Index rows, Eigen::Index cols, Eigen::Index want_rows, Eigen::Index want_cols,
+                  std::string_view what)
+{
+    if (rows != want_rows || cols != want_cols)
+        throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(want_rows) + "x" +
+                                    std::to_string(want_cols) + ", got " + std::to_string(rows) + "x" +
+                                    std::to_string(cols));
+}
+
+}  // namespace attnviz::seq2seq

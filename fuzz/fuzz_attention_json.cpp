@@ -1,0 +1,9 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// libFuzzer target: arbitrary bytes opened as a JSON attention file.
+#include "fuzz_target.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
+{
+    attnviz::fuzz::open_as(data, size, attnviz::inspect::AttentionFormat::Json);
+    return 0;
+}

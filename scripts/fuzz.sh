@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) with clang in a separate build directory and runs each one
+# for N seconds, seeded with the fixtures of tests/data/attention.
+#
+#   scripts/fuzz.sh [SECONDS]           default 20 seconds per target
+#
+# Environment: ATTNVIZ_FUZZ_BUILD_DIR (default build-fuzz), CXX (default clang++, else
+# clang++-14), ATTNVIZ_FUZZ_JOBS (build parallelism, default 2).
+# Exit status: 0 when no target found a crash; 1 otherwise (the crashing inputs are kept in
+# $ATTNVIZ_FUZZ_BUILD_DIR/artifacts/).
+set -euo pipefail
+
+seconds=${1:-20}
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=${ATTNVIZ_FUZZ_BUILD_DIR:-$root/build-fuzz}
+cxx=${CXX:-$(command -v clang++ || command -v clang++-14 || true)}
+if [[ -z "$cxx" ]] || ! "$cxx" --version | grep -q clang; then
+  echo "fuzz.sh: needs clang++ with libFuzzer (set CXX)" >&2
+  exit 2
+fi
+targets=(fuzz_npy fuzz_safetensors fuzz_attention_json)
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTNVIZ_BUILD_FUZZERS=ON \
+  -DATTNVIZ_BUILD_TESTS=OFF -DATTNVIZ_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build" -j "${ATTNVIZ_FUZZ_JOBS:-2}" --target "${targets[@]}"
+
+seeds=$root/tests/data/attention
+mkdir -p "$build/artifacts"
+status=0
+for t in "${targets[@]}"; do
+  corpus=$build/corpus/$t
+  mkdir -p "$corpus"
+  case $t in
+    fuzz_npy) cp -n "$seeds"/*.npy "$corpus"/ ;;
+    fuzz_safetensors) cp -n "$seeds"/*.safetensors "$corpus"/ ;;
+    fuzz_attention_json) cp -n "$seeds"/*.json "$corpus"/ ;;
+  esac
+  echo "== $t: ${seconds}s"
+  # -max_len: the fixtures are < 1 KB; larger inputs only slow the search down.
+  if ! "$build/fuzz/$t" "$corpus" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
+      -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
+      2> "$build/$t.log"; then
+    echo "!! $t found a problem; see $build/$t.log and $build/artifacts/" >&2
+    tail -n 40 "$build/$t.log" >&2
+    status=1
+  fi
+  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb)|^#[0-9]+.*DONE" "$build/$t.log" || true
+done
+exit $status

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// HeatmapWidget: the colour map holds the snapshot's values, clicks map to cells, exports work.
+#include "attnviz/widgets/heatmap_widget.hpp"
+
+#include <QImage>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <qcustomplot.h>
+
+#include <limits>
+
+using namespace attnviz;
+using namespace attnviz::widgets;
+
+namespace {
+
+// 3 queries × 4 keys, causal-style mask on the last key of row 0.
+HeatmapData sample()
+{
+    HeatmapData d;
+    d.values.resize(3, 4);
+    d.values << 0.5, 0.3, 0.2, 0.0,  //
+        0.1, 0.2, 0.3, 0.4,          //
+        0.25, 0.25, 0.25, 0.25;
+    d.masked = BoolMatrix::Constant(3, 4, false);
+    d.masked(0, 3) = true;
+    d.rowLabels = {"I", "like", "tea"};
+    d.colLabels = {"je", "aime", "le", "thé"};
+    Matrix logits = d.values.array().log();
+    logits(0, 3) = -std::numeric_limits<double>::infinity();
+    d.extras = {{QStringLiteral("score"), d.values * 10}, {QStringLiteral("logit"), logits}};
+    d.title = QStringLiteral("Weights");
+    return d;
+}
+
+bool nonBlank(const QImage& img)
+{
+    if (img.isNull()) return false;
+    const QRgb first = img.pixel(0, 0);
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3)
+            if (img.pixel(x, y) != first) return true;
+    return false;
+}
+
+}  // namespace
+
+class TestHeatmapWidget : public QObject {
+    Q_OBJECT
+
+private slots:
+    void colorMapHoldsTheValues()
+    {
+        HeatmapWidget w;
+        const HeatmapData d = sample();
+        w.setData(d);
+        QCPColorMapData* cells = w.colorMap()->data();
+        QCOMPARE(cells->keySize(), 4);    // keys across
+        QCOMPARE(cells->valueSize(), 3);  // queries down
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 4; ++c) QCOMPARE(cells->cell(c, r), d.values(r, c));
+        QCOMPARE(w.rangeLower(), 0.0);  // fixed [0, 1] by default
+        QCOMPARE(w.rangeUpper(), 1.0);
+        QVERIFY(w.plot()->yAxis->rangeReversed());  // row 0 at the top
+    }
+
+    void clickingACellEmitsItsRowAndColumn()
+    {
+        HeatmapWidget w;
+        w.resize(640, 480);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setData(sample());
+        w.replotNow();
+        QSignalSpy clicked(&w, &HeatmapWidget::cellClicked);
+        for (const auto& [r, c] : {std::pair{0, 0}, std::pair{2, 3}, std::pair{1, 2}}) {
+            const QPoint at = w.cellCenter(r, c).toPoint();
+            QVERIFY(w.cellAt(at).has_value());
+            QTest::mouseClick(w.plot(), Qt::LeftButton, Qt::NoModifier, at);
+            QCOMPARE(clicked.count(), 1);
+            const QList<QVariant> args = clicked.takeFirst();
+            QCOMPARE(args.at(0).toInt(), r);
+            QCOMPARE(args.at(1).toInt(), c);
+        }
+        // Row 0 is above row 2 on screen.
+        QVERIFY(w.cellCenter(0, 0).y() < w.cellCenter(2, 0).y());
+        // Outside the cells: nothing.
+        QTest::mouseClick(w.plot(), Qt::LeftButton, Qt::NoModifier, QPoint(2, 2));
+        QCOMPARE(clicked.count(), 0);
+    }
+
+    void hoverReportsTheCell()
+    {
+        HeatmapWidget w;
+        w.resize(640, 480);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.setData(sample());
+        w.replotNow();
+        QSignalSpy hovered(&w, &HeatmapWidget::cellHovered);
+        QTest::mouseMove(w.plot(), w.cellCenter(2, 1).toPoint());
+        QTRY_COMPARE(hovered.count(), 1);  // mouse moves are delivered through the event loop
+        QCOMPARE(hovered.first().at(0).toInt(), 2);
+        QCOMPARE(hovered.first().at(1).toInt(), 1);
+    }
+
+    void singleRowMapHasCells()
+    {
+        // The feed-forward variant yields a 1 × n map: QCustomPlot needs special care there.
+        HeatmapWidget w;
+        w.resize(500, 200);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        HeatmapData d;
+        d.values = Matrix::Constant(1, 5, 0.2);
+        w.setData(d);
+        w.replotNow();
+        QCOMPARE(w.cellAt(w.cellCenter(0, 4)), (HeatmapCell{0, 4}));
+        QCOMPARE(w.cellAt(w.cellCenter(0, 0)), (HeatmapCell{0, 0}));
+        QVERIFY(w.cellCenter(0, 1).x() > w.cellCenter(0, 0).x() + 10);
+    }
+
+    void tooltipNamesTokensAndIntermediates()
+    {
+        HeatmapWidget w;
+        w.setData(sample());
+        const QString tip = w.cellToolTip(1, 3);
+        QVERIFY2(tip.contains(QStringLiteral("“like”")) && tip.contains(QStringLiteral("“thé”")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("score: 4")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("logit: -0.916291")), qPrintable(tip));
+        QVERIFY2(tip.contains(QStringLiteral("weight: 0.4")), qPrintable(tip));
+        const QString masked = w.cellToolTip(0, 3);
+        QVERIFY2(masked.contains(QStringLiteral("masked")) && masked.contains(QStringLiteral("−∞")), qPrintable(masked));
+        QVERIFY(w.cellToolTip(5, 5).isEmpty());
+    }
+
+    void autoscaleAndDivergingRange()
+    {
+        HeatmapWidget w;
+        HeatmapData d;
+        d.values.resize(2, 2);
+        d.values << -0.5, 2.0, 1.0, 0.25;
+        w.setData(d);
+        w.setAutoscale(true);
+        QCOMPARE(w.rangeLower(), -0.5);
+        QCOMPARE(w.rangeUpper(), 2.0);
+        w.setColormap(Colormap::BlueWhiteRed);
+        QCOMPARE(w.rangeLower(), -2.0);  // symmetric: white is zero
+        QCOMPARE(w.rangeUpper(), 2.0);
+        w.setAutoscale(false);
+        w.setFixedRange(-1, 1);
+        QCOMPARE(w.rangeLower(), -1.0);
+    }
+
+    void exportsPngSvgPdf()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        HeatmapWidget w;
+        w.resize(500, 400);
+        w.setData(sample());
+        w.replotNow();
+        for (const char* name : {"map.png", "map.svg", "map.pdf"}) {
+            const QString path = dir.filePath(QString::fromLatin1(name));
+            QString error;
+            QVERIFY2(w.exportTo(path, QSize(800, 600), 1.0, &error), qPrintable(error));
+            QVERIFY2(QFileInfo(path).size() > 500, name);
+        }
+        const QImage png(dir.filePath(QStringLiteral("map.png")));
+        QCOMPARE(png.size(), QSize(800, 600));
+        QVERIFY(nonBlank(png));
+        QVERIFY(QFile(dir.filePath(QStringLiteral("map.svg"))).open(QIODevice::ReadOnly));
+        QString error;
+        QVERIFY(!w.exportTo(dir.filePath(QStringLiteral("map.bmpx")), QSize(10, 10), 1.0, &error));
+        QVERIFY(!error.isEmpty());
+    }
+
+    void highlightAndValuesDoNotBreakReplot()
+    {
+        HeatmapWidget w;
+        w.resize(600, 500);
+        w.setData(sample());
+        w.setHighlightedRow(1);
+        QCOMPARE(w.highlightedRow(), 1);
+        w.replotNow();
+        w.setHighlightedRow(7);  // out of range: cleared
+        QCOMPARE(w.highlightedRow(), -1);
+        HeatmapData big;
+        big.values = Matrix::Random(128, 96).cwiseAbs();
+        big.masked = BoolMatrix::Constant(128, 96, false);
+        big.masked.topRightCorner(64, 48).setConstant(true);
+        w.setData(std::move(big));
+        w.replotNow();
+        QCOMPARE(w.colorMap()->data()->keySize(), 96);
+    }
+};
+
+QTEST_MAIN(TestHeatmapWidget)
+#include "test_heatmap_widget.moc"

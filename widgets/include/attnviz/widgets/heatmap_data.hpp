@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a heatmap draws: a snapshot of results computed elsewhere. Plain data, cheap to move.
+#pragma once
+
+#include "attnviz/core/tensor.hpp"
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace attnviz::widgets {
+
+// A further matrix shown in the hover tooltip only, e.g. {"score", scores}.
+struct HeatmapExtra {
+    QString name;
+    Matrix values;  // same shape as HeatmapData::values (ignored otherwise)
+};
+
+struct HeatmapData {
+    Matrix values;      // (rows × cols) what is coloured, e.g. the attention weights
+    BoolMatrix masked;  // empty, or (rows × cols) with true = masked: drawn hatched
+    QStringList rowLabels;  // query tokens, row 0 drawn at the top; missing → "0", "1", …
+    QStringList colLabels;  // key tokens, left to right
+    // Listed in the tooltip before the value, in this order (scores, then logits, say).
+    std::vector<HeatmapExtra> extras;
+    QString valueName = QStringLiteral("weight");  // colour-scale label and tooltip line
+    QString title;                                  // above the map; empty for none
+    QString rowAxisTitle = QStringLiteral("query");
+    QString colAxisTitle = QStringLiteral("key");
+};
+
+}  // namespace attnviz::widgets

@@ -1,0 +1,421 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "attnviz/widgets/heatmap_widget.hpp"
+
+#include "attnviz/widgets/plot_export.hpp"
+#include "attnviz/widgets/plot_style.hpp"
+#include "heatmap_overlay.hpp"
+
+#include <QHelpEvent>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <qcustomplot.h>
+
+#include <cmath>
+#include <limits>
+
+namespace attnviz::widgets {
+
+namespace {
+
+constexpr int kMaxLabelChars = 14;  // longer tokens are elided so they cannot eat the plot
+
+QString label(const QStringList& labels, int i)
+{
+    QString s = labels.value(i);
+    if (s.isEmpty()) return QString::number(i);
+    if (s.size() > kMaxLabelChars) s = s.left(kMaxLabelChars - 1) + QChar(0x2026);
+    return s;
+}
+
+// The smallest "round" stride ≥ `minimum`, so that thinned-out ticks land on 0, 8, 16, … or
+// 0, 10, 20, … rather than 0, 15, 30, ….
+int niceStride(int minimum)
+{
+    static constexpr int kNice[] = {1, 2, 4, 5, 8, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256, 500, 512, 1000};
+    for (int n : kNice)
+        if (n >= minimum) return n;
+    return minimum;
+}
+
+QString number(double v)
+{
+    if (std::isnan(v)) return QStringLiteral("—");
+    if (std::isinf(v)) return v < 0 ? QStringLiteral("−∞") : QStringLiteral("+∞");
+    return QLocale::c().toString(v, 'g', 6);
+}
+
+// QCPColorMap centres cell i of n on i for n > 1, but draws a single cell across its whole
+// data range, so one row or column gets the range [-0.5, 0.5] to keep the same geometry.
+QCPRange cellRange(Index n)
+{
+    return n == 1 ? QCPRange(-0.5, 0.5) : QCPRange(0, static_cast<double>(n - 1));
+}
+
+// Fills QCustomPlot's row-major cell buffer straight from an Eigen (column-major) matrix. The
+// public setCell costs a call, a bounds check and a bounds update per cell, a third of the
+// time of a 512 × 512 update; this writes the buffer as setCell would, tile by tile so that
+// both layouts stay in cache.
+class MatrixColorMapData final : public QCPColorMapData {
+public:
+    MatrixColorMapData() : QCPColorMapData(0, 0, QCPRange(0, 1), QCPRange(0, 1)) {}
+
+    void assign(const Matrix& v)
+    {
+        setSize(static_cast<int>(v.cols()), static_cast<int>(v.rows()));
+        if (!mData) return;
+        constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+        constexpr Index kTile = 32;
+        const Index rows = v.rows(), cols = v.cols();
+        for (Index r0 = 0; r0 < rows; r0 += kTile)
+            for (Index c0 = 0; c0 < cols; c0 += kTile)
+                for (Index c = c0; c < std::min(cols, c0 + kTile); ++c)
+                    for (Index r = r0; r < std::min(rows, r0 + kTile); ++r) {
+                        const double x = v(r, c);
+                        // Non-finite values (a masked logit is -inf) get the gradient's NaN grey.
+                        mData[r * cols + c] = std::isfinite(x) ? x : nan;
+                    }
+        mDataModified = true;  // what setCell sets: the colour map recolours on its next draw
+    }
+};
+
+}  // namespace
+
+HeatmapWidget::HeatmapWidget(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(plot_);
+    plot_->setToolTip(QString());  // the per-cell tooltip is shown on hover
+    plot_->installEventFilter(this);
+
+    QCPAxisRect* rect = plot_->axisRect();
+    map_ = new QCPColorMap(plot_->xAxis, plot_->yAxis);
+    map_->setData(new MatrixColorMapData, false);  // the map owns it; see applyData
+    map_->setInterpolate(false);
+    map_->setTightBoundary(false);
+
+    scale_ = new QCPColorScale(plot_);
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    scale_->setType(QCPAxis::atRight);
+    scale_->setBarWidth(14);
+    map_->setColorScale(scale_);
+    // The scale's bar spans exactly the height of the cells.
+    auto* margins = new QCPMarginGroup(plot_);
+    rect->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    scale_->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+        axis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+        axis->grid()->setVisible(false);
+        axis->setSubTicks(false);
+        axis->setTickLength(0, 4);
+        axis->setBasePen(Qt::NoPen);
+        axis->setPadding(2);
+        axis->setLabelPadding(6);
+    }
+    plot_->yAxis->setRangeReversed(true);  // row 0 at the top, as in the matrix
+
+    // QCustomPlot's own "overlay" layer is for its selection rectangle; ours sits on the map.
+    plot_->addLayer(QStringLiteral("cells"), plot_->layer(QStringLiteral("main")), QCustomPlot::limAbove);
+    overlay_ = new detail::HeatmapOverlay(rect, QStringLiteral("cells"));
+
+    connect(plot_, &QCustomPlot::beforeReplot, this, &HeatmapWidget::updateTickLabels);
+    connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapWidget::onMouseMove);
+    connect(plot_, &QCustomPlot::mousePress, this, &HeatmapWidget::onMousePress);
+    connect(plot_, &QCustomPlot::mouseRelease, this, &HeatmapWidget::onMouseRelease);
+
+    setColormap(colormap_);
+    applyData();
+    applyPlotPalette(plot_, palette());
+}
+
+void HeatmapWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        applyPlotPalette(plot_, palette());
+        plot_->replot(QCustomPlot::rpQueuedReplot);
+    }
+    QWidget::changeEvent(event);
+}
+
+HeatmapWidget::~HeatmapWidget() = default;
+
+void HeatmapWidget::setData(const HeatmapData& data)
+{
+    if (data.rowLabels != data_.rowLabels || data.colLabels != data_.colLabels ||
+        data.values.rows() != data_.values.rows() || data.values.cols() != data_.values.cols())
+        ++labelsVersion_;
+    // Member-wise assignment: Eigen reuses the existing storage when the shape is unchanged,
+    // which is the common case (a new result for the same tokens). A fresh copy would
+    // allocate megabytes per update at 512 × 512 and pay for every page fault.
+    data_.values = data.values;
+    data_.masked = data.masked;
+    data_.extras.resize(data.extras.size());
+    for (std::size_t i = 0; i < data.extras.size(); ++i) {
+        data_.extras[i].name = data.extras[i].name;
+        data_.extras[i].values = data.extras[i].values;
+    }
+    data_.rowLabels = data.rowLabels;
+    data_.colLabels = data.colLabels;
+    data_.valueName = data.valueName;
+    data_.title = data.title;
+    data_.rowAxisTitle = data.rowAxisTitle;
+    data_.colAxisTitle = data.colAxisTitle;
+    applyData();
+}
+
+void HeatmapWidget::setData(HeatmapData&& data)
+{
+    if (data.rowLabels != data_.rowLabels || data.colLabels != data_.colLabels ||
+        data.values.rows() != data_.values.rows() || data.values.cols() != data_.values.cols())
+        ++labelsVersion_;
+    data_ = std::move(data);
+    applyData();
+}
+
+void HeatmapWidget::applyData()
+{
+    const Matrix& v = data_.values;
+    const Index rows = v.rows();
+    const Index cols = v.cols();
+    auto* cells = static_cast<MatrixColorMapData*>(map_->data());
+    cells->assign(v);
+    cells->setRange(cellRange(cols), cellRange(rows));
+    plot_->xAxis->setRange(-0.5, std::max<double>(cols, 1) - 0.5);
+    plot_->yAxis->setRange(-0.5, std::max<double>(rows, 1) - 0.5);
+    plot_->xAxis->setLabel(data_.colAxisTitle);
+    plot_->yAxis->setLabel(data_.rowAxisTitle);
+    scale_->axis()->setLabel(data_.valueName);
+    if (overlay_->highlightedRow() >= rows) overlay_->setHighlightedRow(-1);
+    updateTitleAndCaption();
+    applyRange();  // also hands the data to the overlay and queues the replot
+}
+
+void HeatmapWidget::applyRange()
+{
+    QCPRange range(fixedLower_, fixedUpper_);
+    if (autoscale_) {
+        const Matrix& v = data_.values;
+        const bool hasMask = data_.masked.rows() == v.rows() && data_.masked.cols() == v.cols();
+        double lo = std::numeric_limits<double>::infinity();
+        double hi = -lo;
+        for (Index r = 0; r < v.rows(); ++r)
+            for (Index c = 0; c < v.cols(); ++c) {
+                const double x = v(r, c);
+                if (!std::isfinite(x) || (hasMask && data_.masked(r, c))) continue;
+                lo = std::min(lo, x);
+                hi = std::max(hi, x);
+            }
+        if (lo > hi) {
+            lo = 0;
+            hi = 1;
+        }
+        if (isDiverging(colormap_)) {
+            // White must mean zero on a difference map, whatever the extremes are.
+            const double m = std::max(std::abs(lo), std::abs(hi));
+            lo = -m;
+            hi = m;
+        }
+        if (hi - lo < 1e-12) {
+            lo -= 0.5;
+            hi += 0.5;
+        }
+        range = QCPRange(lo, hi);
+    }
+    map_->setDataRange(range);
+    overlay_->setData(&data_, map_->gradient(), range);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void HeatmapWidget::updateTitleAndCaption()
+{
+    QCPLayoutGrid* layout = plot_->plotLayout();
+    if (!data_.title.isEmpty() && !title_) {
+        layout->insertRow(0);
+        title_ = new QCPTextElement(plot_, data_.title, QFont(font().family(), font().pointSize() + 1, QFont::Bold));
+        title_->setTextColor(palette().color(QPalette::Text));
+        layout->addElement(0, 0, title_);
+    } else if (data_.title.isEmpty() && title_) {
+        layout->remove(title_);
+        title_ = nullptr;
+        layout->simplify();
+    }
+    if (title_) title_->setText(data_.title);
+
+    const bool masked = data_.masked.rows() == data_.values.rows() &&
+                        data_.masked.cols() == data_.values.cols() && data_.masked.any();
+    if (masked && !caption_) {
+        layout->insertRow(layout->rowCount());
+        QFont small = font();
+        small.setPointSizeF(small.pointSizeF() * 0.9);
+        caption_ = new QCPTextElement(plot_, tr("Hatched cells are masked: their weight is 0."), small);
+        caption_->setTextColor(palette().color(QPalette::Text));
+        layout->addElement(layout->rowCount() - 1, 0, caption_);
+    } else if (!masked && caption_) {
+        layout->remove(caption_);
+        caption_ = nullptr;
+        layout->simplify();
+    }
+}
+
+void HeatmapWidget::updateTickLabels()
+{
+    // Runs before every replot: the strides depend on the axis rect's current size.
+    QCPAxisRect* rect = plot_->axisRect();
+    const int rows = static_cast<int>(data_.values.rows());
+    const int cols = static_cast<int>(data_.values.cols());
+    const QFontMetricsF fm(plot_->xAxis->tickLabelFont());
+    double widest = 0;
+    for (int c = 0; c < cols && c < 2048; ++c) widest = std::max(widest, fm.horizontalAdvance(label(data_.colLabels, c)));
+    const double cellW = cols > 0 ? rect->width() / static_cast<double>(cols) : 1;
+    const double cellH = rows > 0 ? rect->height() / static_cast<double>(rows) : 1;
+    const double lineH = fm.height() + 2;
+
+    TickState want;
+    want.xRotated = widest + 6 > cellW;
+    want.xStride = niceStride(std::max(1, static_cast<int>(std::ceil((want.xRotated ? lineH : widest + 6) / std::max(cellW, 1e-3)))));
+    want.yStride = niceStride(std::max(1, static_cast<int>(std::ceil(lineH / std::max(cellH, 1e-3)))));
+    want.labelsVersion = labelsVersion_;
+    if (want == ticks_) return;
+    ticks_ = want;
+
+    auto fill = [](QCPAxis* axis, const QStringList& labels, int n, int stride) {
+        QVector<double> at;
+        QVector<QString> text;
+        for (int i = 0; i < n; i += stride) {
+            at.append(i);
+            text.append(label(labels, i));
+        }
+        axis->ticker().staticCast<QCPAxisTickerText>()->setTicks(at, text);
+    };
+    fill(plot_->xAxis, data_.colLabels, cols, want.xStride);
+    fill(plot_->yAxis, data_.rowLabels, rows, want.yStride);
+    plot_->xAxis->setTickLabelRotation(want.xRotated ? 90 : 0);
+}
+
+void HeatmapWidget::setColormap(Colormap c)
+{
+    colormap_ = c;
+    map_->setGradient(makeGradient(c));
+    applyRange();
+}
+
+void HeatmapWidget::setAutoscale(bool on)
+{
+    autoscale_ = on;
+    applyRange();
+}
+
+void HeatmapWidget::setFixedRange(double lower, double upper)
+{
+    if (!(lower < upper) || !std::isfinite(lower) || !std::isfinite(upper)) return;
+    fixedLower_ = lower;
+    fixedUpper_ = upper;
+    applyRange();
+}
+
+double HeatmapWidget::rangeLower() const { return map_->dataRange().lower; }
+double HeatmapWidget::rangeUpper() const { return map_->dataRange().upper; }
+
+void HeatmapWidget::setHighlightedRow(int row)
+{
+    overlay_->setHighlightedRow(row >= 0 && row < data_.values.rows() ? row : -1);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+int HeatmapWidget::highlightedRow() const { return overlay_->highlightedRow(); }
+
+void HeatmapWidget::setShowValues(bool on)
+{
+    overlay_->setShowValues(on);
+    plot_->replot(QCustomPlot::rpQueuedReplot);
+}
+
+bool HeatmapWidget::showValues() const { return overlay_->showValues(); }
+
+QString HeatmapWidget::cellToolTip(int row, int col) const
+{
+    const Matrix& v = data_.values;
+    if (row < 0 || col < 0 || row >= v.rows() || col >= v.cols()) return QString();
+    QStringList lines;
+    lines << tr("%1 “%2” (row %3)").arg(data_.rowAxisTitle, data_.rowLabels.value(row, QString::number(row))).arg(row);
+    lines << tr("%1 “%2” (column %3)").arg(data_.colAxisTitle, data_.colLabels.value(col, QString::number(col))).arg(col);
+    for (const HeatmapExtra& extra : data_.extras)
+        if (extra.values.rows() == v.rows() && extra.values.cols() == v.cols())
+            lines << QStringLiteral("%1: %2").arg(extra.name, number(extra.values(row, col)));
+    const bool masked = data_.masked.rows() == v.rows() && data_.masked.cols() == v.cols() && data_.masked(row, col);
+    lines << QStringLiteral("%1: %2%3").arg(data_.valueName, number(v(row, col)), masked ? tr(" (masked)") : QString());
+    return lines.join(u'\n');
+}
+
+std::optional<HeatmapCell> HeatmapWidget::cellAt(const QPointF& plotPos) const
+{
+    if (!plot_->axisRect()->rect().contains(plotPos.toPoint())) return std::nullopt;
+    const int col = static_cast<int>(std::floor(plot_->xAxis->pixelToCoord(plotPos.x()) + 0.5));
+    const int row = static_cast<int>(std::floor(plot_->yAxis->pixelToCoord(plotPos.y()) + 0.5));
+    if (row < 0 || col < 0 || row >= data_.values.rows() || col >= data_.values.cols()) return std::nullopt;
+    return HeatmapCell{row, col};
+}
+
+QPointF HeatmapWidget::cellCenter(int row, int col) const
+{
+    return {plot_->xAxis->coordToPixel(col), plot_->yAxis->coordToPixel(row)};
+}
+
+bool HeatmapWidget::exportTo(const QString& path, QSize size, double scale, QString* error)
+{
+    return exportPlot(plot_, path, size, scale, error);
+}
+
+void HeatmapWidget::replotNow() { plot_->replot(QCustomPlot::rpImmediateRefresh); }
+
+void HeatmapWidget::onMousePress(QMouseEvent* event)
+{
+    pressCell_ = event->button() == Qt::LeftButton ? cellAt(event->position()) : std::nullopt;
+}
+
+void HeatmapWidget::onMouseRelease(QMouseEvent* event)
+{
+    const std::optional<HeatmapCell> pressed = std::exchange(pressCell_, std::nullopt);
+    if (event->button() != Qt::LeftButton || !pressed) return;
+    if (cellAt(event->position()) == pressed) emit cellClicked(pressed->row, pressed->col);
+}
+
+void HeatmapWidget::onMouseMove(QMouseEvent* event)
+{
+    const std::optional<HeatmapCell> cell = cellAt(event->position());
+    if (cell == hoverCell_) return;
+    hoverCell_ = cell;
+    if (!cell) {
+        QToolTip::hideText();
+        emit cellHovered(-1, -1);
+        return;
+    }
+    const QPointF c = cellCenter(cell->row, cell->col);
+    const double w = std::abs(plot_->xAxis->coordToPixel(0.5) - plot_->xAxis->coordToPixel(-0.5));
+    const double h = std::abs(plot_->yAxis->coordToPixel(0.5) - plot_->yAxis->coordToPixel(-0.5));
+    const QRect cellRect = QRectF(c.x() - w / 2, c.y() - h / 2, w, h).toAlignedRect();
+    QToolTip::showText(event->globalPosition().toPoint(), cellToolTip(cell->row, cell->col), plot_, cellRect);
+    emit cellHovered(cell->row, cell->col);
+}
+
+bool HeatmapWidget::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == plot_ && event->type() == QEvent::Leave && hoverCell_) {
+        hoverCell_.reset();
+        QToolTip::hideText();
+        emit cellHovered(-1, -1);
+    }
+    // Resting the mouse on a cell (or a hidden tooltip) brings the cell's tooltip back.
+    if (watched == plot_ && event->type() == QEvent::ToolTip) {
+        const auto* help = static_cast<QHelpEvent*>(event);
+        if (const auto cell = cellAt(help->pos()))
+            QToolTip::showText(help->globalPos(), cellToolTip(cell->row, cell->col), plot_);
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+}  // namespace attnviz::widgets
