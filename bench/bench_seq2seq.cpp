@@ -2,7 +2,7 @@
 // Seq2seq training throughput (the issue-4 target: ≥ 100,000 target tokens/s on one core on the
 // book's configuration) and decoding latency. Figures go to docs/benchmarks.md.
 //
-//   ATTNVIZ_SHARED_DATA_DIR=../shared/data build/bin/attnviz_bench --benchmark_filter=Seq2Seq
+//   build/bin/attnviz_bench --benchmark_filter=Seq2Seq
 //
 // "tokens_per_second" counts valid target tokens (with <eos>) per second of CPU time, as d2l's
 // train_seq2seq counts them per second of wall time; on an idle core the two agree.
@@ -24,9 +24,10 @@ using namespace attnviz::seq2seq;
 const TranslationData& book_data()
 {
     static const TranslationData data = [] {
+        // The environment overrides the directory CMake found at configure time.
         const char* dir = std::getenv("ATTNVIZ_SHARED_DATA_DIR");
-        const std::filesystem::path fra =
-            std::filesystem::path(dir ? dir : "../shared/data") / "tatoeba-fra-eng" / "fra.txt";
+        const std::filesystem::path fra = std::filesystem::path(dir ? dir : ATTNVIZ_SHARED_DATA_DIR) /
+                                          "tatoeba-fra-eng" / "fra.txt";
         if (std::filesystem::exists(fra)) return load_nmt_file(fra.string(), 600, 10);
         return build_translation_data(generate_toy_fr(601, 1), 10);
     }();

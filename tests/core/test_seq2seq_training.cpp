@@ -4,6 +4,7 @@
 #include "attnviz/core/seq2seq/bleu.hpp"
 #include "attnviz/core/seq2seq/decode.hpp"
 #include "attnviz/core/seq2seq/generated_datasets.hpp"
+#include "attnviz/core/seq2seq/optim.hpp"
 #include "attnviz/core/seq2seq/trainer.hpp"
 
 #include <QFileInfo>
@@ -14,6 +15,49 @@
 
 using namespace attnviz;
 using namespace attnviz::seq2seq;
+
+#if defined(__GLIBC__)
+// Counts heap allocations (Eigen allocates with malloc, the standard library with operator new,
+// which calls malloc) by interposing glibc's malloc family in this test executable.
+extern "C" {
+void* __libc_malloc(std::size_t);
+void* __libc_calloc(std::size_t, std::size_t);
+void* __libc_realloc(void*, std::size_t);
+void* __libc_memalign(std::size_t, std::size_t);
+}
+namespace {
+thread_local long long g_allocations = 0;
+}
+extern "C" {
+void* malloc(std::size_t n)
+{
+    ++g_allocations;
+    return __libc_malloc(n);
+}
+void* calloc(std::size_t a, std::size_t b)
+{
+    ++g_allocations;
+    return __libc_calloc(a, b);
+}
+void* realloc(void* p, std::size_t n)
+{
+    ++g_allocations;
+    return __libc_realloc(p, n);
+}
+int posix_memalign(void** out, std::size_t align, std::size_t n)
+{
+    ++g_allocations;
+    *out = __libc_memalign(align, n);
+    return *out ? 0 : 12;  // ENOMEM
+}
+void* aligned_alloc(std::size_t align, std::size_t n)
+{
+    ++g_allocations;
+    return __libc_memalign(align, n);
+}
+}
+#define ATTNVIZ_COUNTS_ALLOCATIONS 1
+#endif
 
 namespace {
 
@@ -33,6 +77,7 @@ class TestSeq2SeqTraining : public QObject {
     Q_OBJECT
 private slots:
     void bleu_d2l_examples();
+    void training_loop_does_not_allocate();
     void training_is_reproducible();
     void stop_from_callback();
     void pause_and_resume();
@@ -60,6 +105,36 @@ void TestSeq2SeqTraining::bleu_d2l_examples()
                      (1.0 + 0.6580370064762462) / 2) < 1e-12);
 }
 
+void TestSeq2SeqTraining::training_loop_does_not_allocate()
+{
+#ifndef ATTNVIZ_COUNTS_ALLOCATIONS
+    QSKIP("allocation counting needs glibc");
+#else
+    const TranslationData data = build_translation_data(generate_toy_fr(150, 1), 10);
+    auto model = make_d2l_model<float>(data, ModelConfig{}, 1);
+    ParamList<float> params = model.parameters();
+    Adam<float> adam(params, 0.005);
+    Rng rng(1);
+    auto batch = [&](int first, int count) {
+        return BatchView{count, data.num_steps, &data.src[first * data.num_steps], &data.src_valid[first],
+                         &data.tgt[first * data.num_steps], &data.tgt_valid[first], data.tgt_vocab.bos()};
+    };
+    auto epoch = [&] {
+        for (int first = 0; first < data.size(); first += 64) {
+            adam.zero_grad();
+            model.loss_and_grad(batch(first, std::min(64, data.size() - first)), &rng);
+            clip_grad_norm(params, 1.0);
+            adam.step();
+        }
+    };
+    epoch();  // the workspaces grow to the largest batch
+    const long long before = g_allocations;
+    epoch();
+    epoch();
+    QCOMPARE(g_allocations - before, 0LL);
+#endif
+}
+
 void TestSeq2SeqTraining::training_is_reproducible()
 {
     const TranslationData data = build_translation_data(generate_toy_fr(200, 1), 10);
@@ -73,6 +148,14 @@ void TestSeq2SeqTraining::training_is_reproducible()
         return std::make_pair(losses, model.find("decoder.dense.weight")->value);
     };
     const auto a = run(), b = run();
+    {
+        // A copy is an independent snapshot with the same weights.
+        auto model = make_d2l_model<float>(data, small_config(), 5);
+        Seq2SeqModel<float> copy = model;
+        QVERIFY(copy.find("encoder.rnn.weight_hh_l1")->value == model.find("encoder.rnn.weight_hh_l1")->value);
+        train_seq2seq(model, data, o);
+        QVERIFY(copy.find("encoder.rnn.weight_hh_l1")->value != model.find("encoder.rnn.weight_hh_l1")->value);
+    }
     QCOMPARE(a.first.size(), std::size_t(3));
     QCOMPARE(a.first, b.first);
     QVERIFY(a.second == b.second);

@@ -51,11 +51,13 @@ void AdditiveAttention<S>::step(const CRef<S>& query, const CRef<S>& kp, const C
     }
     const bool drop = mask.size() > 0;
     ctx.setZero();
+    auto wcol = grow(sc.wcol, B, 1);  // a plain column: broadcasting an expression would allocate
     for (Eigen::Index t = 0; t < Tk; ++t) {
         if (drop)
-            ctx.array() += values.middleRows(t * stride, B).array().colwise() * (weights.col(t).array() * mask.col(t).array());
+            wcol.array() = weights.col(t).array() * mask.col(t).array();
         else
-            ctx.array() += values.middleRows(t * stride, B).array().colwise() * weights.col(t).array();
+            wcol = weights.col(t);
+        ctx.array() += values.middleRows(t * stride, B).array().colwise() * wcol.col(0).array();
     }
 }
 
@@ -72,13 +74,14 @@ void AdditiveAttention<S>::step_backward(const CRef<S>& dctx, const CRef<S>& que
     for (Eigen::Index t = 0; t < Tk; ++t) {
         const auto v = values.middleRows(t * stride, B);
         ds.col(t) = (v.array() * dctx.array()).rowwise().sum().matrix();
+        auto wcol = grow(sc.wcol, B, 1);
         if (drop) {
-            dvalues.middleRows(t * stride, B).array() +=
-                dctx.array().colwise() * (weights.col(t).array() * mask.col(t).array());
+            wcol.array() = weights.col(t).array() * mask.col(t).array();
             ds.col(t).array() *= mask.col(t).array();
         } else {
-            dvalues.middleRows(t * stride, B).array() += dctx.array().colwise() * weights.col(t).array();
+            wcol = weights.col(t);
         }
+        dvalues.middleRows(t * stride, B).array() += dctx.array().colwise() * wcol.col(0).array();
     }
     for (Eigen::Index b = 0; b < B; ++b) {
         auto d = ds.row(b);
@@ -93,7 +96,12 @@ void AdditiveAttention<S>::step_backward(const CRef<S>& dctx, const CRef<S>& que
     for (Eigen::Index t = 0; t < Tk; ++t) {
         const auto f = feat.middleRows(t * B, B);
         w_v.weight.grad.noalias() += ds.col(t).transpose() * f;  // (1 × B)(B × h)
-        tmp.array() = (ds.col(t) * w_v.weight.value).array() * (S(1) - f.array().square());
+        // ∂/∂(tanh argument) = ds[b, t] · w_v ⊙ (1 − feat²), written without a product expression
+        // (which Eigen would evaluate into a heap temporary).
+        tmp.array() = (S(1) - f.array().square()).rowwise() * w_v.weight.value.row(0).array();
+        auto wcol = grow(sc.wcol, B, 1);
+        wcol = ds.col(t);
+        tmp.array().colwise() *= wcol.col(0).array();
         dqp += tmp;
         dkp.middleRows(t * stride, B) += tmp;
     }
@@ -105,7 +113,7 @@ template <class S>
 void AdditiveAttention<S>::keys_backward(const CRef<S>& keys, const CRef<S>& dkp, MRef<S> dkeys)
 {
     W_k.backward_params(keys, dkp);
-    dkeys.noalias() += dkp * W_k.weight.value;  // (Tk·B × h)(h × k)
+    gemm_rows(dkeys, dkp, W_k.weight.value, true);  // (Tk·B × h)(h × k)
 }
 
 template class AdditiveAttention<float>;

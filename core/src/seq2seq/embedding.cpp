@@ -23,7 +23,7 @@ void check_id(int id, Eigen::Index vocab, const std::string& name)
 template <class S>
 void Embedding<S>::forward(const int* ids, Eigen::Index n, MRef<S> out) const
 {
-    require_dims(out.rows(), out.cols(), n, dim(), weight.name + " output");
+    require_dims(out.rows(), out.cols(), n, dim(), weight.name, " output");
     for (Eigen::Index i = 0; i < n; ++i) {
         check_id(ids[i], vocab_size(), weight.name);
         out.row(i) = weight.value.row(ids[i]);
@@ -33,7 +33,7 @@ void Embedding<S>::forward(const int* ids, Eigen::Index n, MRef<S> out) const
 template <class S>
 void Embedding<S>::backward(const int* ids, Eigen::Index n, const CRef<S>& dout)
 {
-    require_dims(dout.rows(), dout.cols(), n, dim(), weight.name + " output gradient");
+    require_dims(dout.rows(), dout.cols(), n, dim(), weight.name, " output gradient");
     for (Eigen::Index i = 0; i < n; ++i) {
         check_id(ids[i], vocab_size(), weight.name);
         weight.grad.row(ids[i]) += dout.row(i);

@@ -23,9 +23,9 @@ GRULayer<S>::GRULayer(const std::string& prefix, int layer, Eigen::Index in, Eig
 template <class S>
 void GRULayer<S>::input_projection(const CRef<S>& x, MRef<S> gi) const
 {
-    require_dims(x.rows(), x.cols(), x.rows(), input_size(), weight_ih.name + " input");
-    require_dims(gi.rows(), gi.cols(), x.rows(), 3 * hidden_size(), weight_ih.name + " projection");
-    gi.noalias() = x * weight_ih.value.transpose();  // (n × in)(in × 3H)
+    require_dims(x.rows(), x.cols(), x.rows(), input_size(), weight_ih.name, " input");
+    require_dims(gi.rows(), gi.cols(), x.rows(), 3 * hidden_size(), weight_ih.name, " projection");
+    gemm_rows(gi, x, weight_ih.value.transpose(), false);  // (n × in)(in × 3H)
     gi.rowwise() += bias_ih.value.row(0);
 }
 
@@ -38,8 +38,7 @@ void GRULayer<S>::step(const CRef<S>& gi, const CRef<S>& h_prev, MRef<S> h, MRef
     auto r = gates.leftCols(H).array();
     auto z = gates.middleCols(H, H).array();
     auto n = gates.middleCols(2 * H, H).array();
-    r = (gi.leftCols(H) + gh.leftCols(H)).array().logistic();
-    z = (gi.middleCols(H, H) + gh.middleCols(H, H)).array().logistic();
+    gates.leftCols(2 * H).array() = (gi.leftCols(2 * H) + gh.leftCols(2 * H)).array().logistic();  // r | z
     gates.rightCols(H) = gh.rightCols(H);
     n = (gi.rightCols(H).array() + r * gh.rightCols(H).array()).tanh();
     h.array() = n + z * (h_prev.array() - n);
@@ -50,26 +49,40 @@ void GRULayer<S>::step_backward(const CRef<S>& dh, const CRef<S>& h_prev, const 
                                 MRef<S> dgh, MRef<S> dh_prev) const
 {
     const Eigen::Index H = hidden_size();
-    const auto r = gates.leftCols(H).array();
-    const auto z = gates.middleCols(H, H).array();
-    const auto n = gates.middleCols(2 * H, H).array();
-    const auto ghn = gates.rightCols(H).array();
-    const auto d = dh.array();
-    // a_n = gi_n + r ⊙ gh_n is the tanh's argument.
-    dgi.rightCols(H).array() = d * (S(1) - z) * (S(1) - n * n);               // ∂/∂a_n
-    dgi.leftCols(H).array() = dgi.rightCols(H).array() * ghn * r * (S(1) - r);  // ∂/∂a_r
-    dgi.middleCols(H, H).array() = d * (h_prev.array() - n) * z * (S(1) - z);   // ∂/∂a_z
-    dgh.leftCols(2 * H) = dgi.leftCols(2 * H);
-    dgh.rightCols(H).array() = dgi.rightCols(H).array() * r;
-    dh_prev.array() = d * z;
+    // One pass per row (the compiler vectorises the inner loop); a_n = gi_n + r ⊙ gh_n is the
+    // tanh's argument, a_r and a_z the sigmoids'.
+    for (Eigen::Index b = 0; b < dh.rows(); ++b) {
+        const S* r = gates.row(b).data();
+        const S* z = r + H;
+        const S* n = r + 2 * H;
+        const S* ghn = r + 3 * H;
+        const S* d = dh.row(b).data();
+        const S* hp = h_prev.row(b).data();
+        S* gi = dgi.row(b).data();
+        S* gh = dgh.row(b).data();
+        S* dp = dh_prev.row(b).data();
+#pragma GCC ivdep
+        for (Eigen::Index j = 0; j < H; ++j) {
+            const S an = d[j] * (S(1) - z[j]) * (S(1) - n[j] * n[j]);  // ∂/∂a_n
+            const S ar = an * ghn[j] * r[j] * (S(1) - r[j]);           // ∂/∂a_r
+            const S az = d[j] * (hp[j] - n[j]) * z[j] * (S(1) - z[j]);  // ∂/∂a_z
+            gi[j] = ar;
+            gi[H + j] = az;
+            gi[2 * H + j] = an;
+            gh[j] = ar;
+            gh[H + j] = az;
+            gh[2 * H + j] = an * r[j];
+            dp[j] = d[j] * z[j];
+        }
+    }
     dh_prev.noalias() += dgh * weight_hh.value;  // (B × 3H)(3H × H)
 }
 
 template <class S>
 void GRULayer<S>::accumulate_grads(const CRef<S>& x, const CRef<S>& h_prev, const CRef<S>& dgi, const CRef<S>& dgh)
 {
-    weight_ih.grad.noalias() += dgi.transpose() * x;       // (3H × n)(n × in)
-    weight_hh.grad.noalias() += dgh.transpose() * h_prev;  // (3H × n)(n × H)
+    gemm_at_b(weight_ih.grad, dgi, x);       // (3H × n)(n × in)
+    gemm_at_b(weight_hh.grad, dgh, h_prev);  // (3H × n)(n × H)
     bias_ih.grad.row(0) += dgi.colwise().sum();
     bias_hh.grad.row(0) += dgh.colwise().sum();
 }
@@ -77,21 +90,21 @@ void GRULayer<S>::accumulate_grads(const CRef<S>& x, const CRef<S>& h_prev, cons
 template <class S>
 void GRULayer<S>::accumulate_input_grads(const CRef<S>& x, const CRef<S>& dgi)
 {
-    weight_ih.grad.noalias() += dgi.transpose() * x;  // (3H × n)(n × in)
+    gemm_at_b(weight_ih.grad, dgi, x);  // (3H × n)(n × in)
     bias_ih.grad.row(0) += dgi.colwise().sum();
 }
 
 template <class S>
 void GRULayer<S>::accumulate_hidden_grads(const CRef<S>& h_prev, const CRef<S>& dgh)
 {
-    weight_hh.grad.noalias() += dgh.transpose() * h_prev;  // (3H × n)(n × H)
+    gemm_at_b(weight_hh.grad, dgh, h_prev);  // (3H × n)(n × H)
     bias_hh.grad.row(0) += dgh.colwise().sum();
 }
 
 template <class S>
 void GRULayer<S>::input_grad(const CRef<S>& dgi, MRef<S> dx) const
 {
-    dx.noalias() = dgi * weight_ih.value;  // (n × 3H)(3H × in)
+    gemm_rows(dx, dgi, weight_ih.value, false);  // (n × 3H)(3H × in)
 }
 
 template <class S>

@@ -20,6 +20,7 @@ namespace attnviz::seq2seq {
 template <class S>
 struct TrainWorkspace {
     std::vector<int> perm;             // (B): batch row of sorted position b
+    std::vector<int> count;            // (T + 2): counting-sort buckets
     std::vector<int> sv;               // (B): source valid lengths, sorted order
     std::vector<int> k, off;           // (Td), (Td + 1)
     std::vector<int> src_tm;           // (T·B) source ids
@@ -76,6 +77,23 @@ template <class S>
 Seq2SeqModel<S>::Seq2SeqModel(Seq2SeqModel&&) noexcept = default;
 template <class S>
 Seq2SeqModel<S>& Seq2SeqModel<S>::operator=(Seq2SeqModel&&) noexcept = default;
+
+template <class S>
+Seq2SeqModel<S>::Seq2SeqModel(const Seq2SeqModel& o)
+    : enc_embedding(o.enc_embedding), encoder(o.encoder), attention(o.attention), dec_embedding(o.dec_embedding),
+      decoder(o.decoder), dense(o.dense), config_(o.config_), ws_(std::make_unique<TrainWorkspace<S>>())
+{
+}
+
+template <class S>
+Seq2SeqModel<S>& Seq2SeqModel<S>::operator=(const Seq2SeqModel& o)
+{
+    if (this != &o) {
+        Seq2SeqModel copy(o);
+        *this = std::move(copy);
+    }
+    return *this;
+}
 
 template <class S>
 ParamList<S> Seq2SeqModel<S>::parameters()
@@ -147,9 +165,12 @@ double Seq2SeqModel<S>::run(const BatchView& bt, Rng* rng, bool backward)
                                     std::to_string(T));
     TrainWorkspace<S>& w = *ws_;
     auto tvalid = [&](int row) { return static_cast<int>(std::clamp<Eigen::Index>(bt.tgt_valid[row], 0, T)); };
+    // A stable counting sort by decreasing target length (std::stable_sort would allocate).
     w.perm.resize(static_cast<std::size_t>(B));
-    for (int b = 0; b < B; ++b) w.perm[b] = b;
-    std::stable_sort(w.perm.begin(), w.perm.end(), [&](int a, int b) { return tvalid(a) > tvalid(b); });
+    w.count.assign(static_cast<std::size_t>(T + 2), 0);
+    for (int b = 0; b < B; ++b) ++w.count[T - tvalid(b) + 1];
+    for (Eigen::Index i = 1; i <= T + 1; ++i) w.count[i] += w.count[i - 1];
+    for (int b = 0; b < B; ++b) w.perm[w.count[T - tvalid(b)]++] = b;
     w.sv.resize(static_cast<std::size_t>(B));
     Eigen::Index Tk = 1;
     for (Eigen::Index b = 0; b < B; ++b) {
@@ -213,7 +234,7 @@ double Seq2SeqModel<S>::run(const BatchView& bt, Rng* rng, bool backward)
     dec_embedding.forward(w.dec_ids.data(), n, x0.rightCols(E));
     const GRULayer<S>& d0 = decoder[0];
     auto gi_emb = grow(w.gi_emb, n, 3 * H);
-    gi_emb.noalias() = x0.rightCols(E) * d0.weight_ih.value.rightCols(E).transpose();
+    gemm_rows(gi_emb, x0.rightCols(E), d0.weight_ih.value.rightCols(E).transpose(), false);
     gi_emb.rowwise() += d0.bias_ih.value.row(0);
     for (auto* v : {&w.xs, &w.masks, &w.hin, &w.hout, &w.gates, &w.dgi, &w.dgh, &w.dh_rec}) v->resize(L);
     for (Eigen::Index l = 0; l < L; ++l) {
@@ -313,7 +334,7 @@ double Seq2SeqModel<S>::run(const BatchView& bt, Rng* rng, bool backward)
     for (Eigen::Index l = 1; l < L; ++l)
         decoder[l].accumulate_grads(w.xs[l].topRows(n), w.hin[l].topRows(n), w.dgi[l].topRows(n), w.dgh[l].topRows(n));
     auto demb = grow(w.demb, n, E);
-    demb.noalias() = w.dgi[0].topRows(n) * d0.weight_ih.value.rightCols(E);
+    gemm_rows(demb, w.dgi[0].topRows(n), d0.weight_ih.value.rightCols(E), false);
     dec_embedding.backward(w.dec_ids.data(), n, demb);
     attention.keys_backward(keys, dkp, denc_y.topRows(Tk * B));
     auto dhn = grow(w.dhn, L * B, H);
@@ -326,7 +347,7 @@ double Seq2SeqModel<S>::run(const BatchView& bt, Rng* rng, bool backward)
         gtab.setZero();
         for (Eigen::Index r = 0; r < T * B; ++r) gtab.row(w.src_tm[r]) += dgi0.row(r);
         encoder.layers[0].accumulate_input_grads(enc_embedding.weight.value, gtab);
-        enc_embedding.weight.grad.noalias() += gtab * e0.weight_ih.value;  // (V × 3H)(3H × E)
+        gemm_rows(enc_embedding.weight.grad, gtab, e0.weight_ih.value, true);  // (V × 3H)(3H × E)
     } else {
         auto denc_x = grow(w.denc_x, T * B, E);
         encoder.backward(denc_y, dhn, denc_x, dh0, w.enc_cache);

@@ -6,10 +6,10 @@
 namespace attnviz::seq2seq {
 
 void require_dims(Eigen::Index rows, Eigen::Index cols, Eigen::Index want_rows, Eigen::Index want_cols,
-                  std::string_view what)
+                  std::string_view what, std::string_view suffix)
 {
     if (rows != want_rows || cols != want_cols)
-        throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(want_rows) + "x" +
+        throw std::invalid_argument(std::string(what) + std::string(suffix) + ": expected " + std::to_string(want_rows) + "x" +
                                     std::to_string(want_cols) + ", got " + std::to_string(rows) + "x" +
                                     std::to_string(cols));
 }

@@ -17,6 +17,7 @@ struct AttentionScratch {
     Mat<S> ds;      // (B × Tk)
     Mat<S> tmp;     // (B × h)
     Mat<S> dqp;     // (B × h)
+    Mat<S> wcol;    // (B × 1): one column of weights ⊙ mask
 };
 
 template <class S>

@@ -50,6 +50,11 @@ public:
     ~Seq2SeqModel();
     Seq2SeqModel(Seq2SeqModel&&) noexcept;
     Seq2SeqModel& operator=(Seq2SeqModel&&) noexcept;
+    // Copies the parameters (and their gradients), not the training workspace: a snapshot that
+    // another thread may decode with while this one trains. Not thread-safe itself: copy between
+    // batches (e.g. from the trainer's epoch callback).
+    Seq2SeqModel(const Seq2SeqModel& other);
+    Seq2SeqModel& operator=(const Seq2SeqModel& other);
 
     const ModelConfig& config() const { return config_; }
 

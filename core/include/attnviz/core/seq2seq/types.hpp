@@ -37,8 +37,9 @@ struct Param {
 template <class S>
 using ParamList = std::vector<Param<S>*>;
 
-// Throws std::invalid_argument("<what>: expected 64x32, got 64x31").
+// Throws std::invalid_argument("<what><suffix>: expected 64x32, got 64x31"). Builds no string
+// unless it throws (it runs on every step of the training loop).
 void require_dims(Eigen::Index rows, Eigen::Index cols, Eigen::Index want_rows, Eigen::Index want_cols,
-                  std::string_view what);
+                  std::string_view what, std::string_view suffix = {});
 
 }  // namespace attnviz::seq2seq
