@@ -9,14 +9,14 @@ namespace attnviz::inspect {
 
 Matrix mean_over_heads(const AttentionStack& stack, Index layer)
 {
-    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());
+    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());  // (n_q × n_k)
     for (Index h = 0; h < stack.heads(); ++h) sum += stack.head(layer, h).matrix().cast<double>();
     return sum / static_cast<double>(stack.heads());
 }
 
 Matrix max_over_heads(const AttentionStack& stack, Index layer)
 {
-    Matrix out = stack.head(layer, 0).to_double();
+    Matrix out = stack.head(layer, 0).to_double();  // (n_q × n_k)
     for (Index h = 1; h < stack.heads(); ++h)
         out = out.cwiseMax(stack.head(layer, h).matrix().cast<double>());
     return out;
@@ -24,14 +24,14 @@ Matrix max_over_heads(const AttentionStack& stack, Index layer)
 
 Matrix mean_over_layers(const AttentionStack& stack, Index head)
 {
-    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());
+    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());  // (n_q × n_k)
     for (Index l = 0; l < stack.layers(); ++l) sum += stack.head(l, head).matrix().cast<double>();
     return sum / static_cast<double>(stack.layers());
 }
 
 Matrix mean_over_layers(const AttentionStack& stack)
 {
-    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());
+    Matrix sum = Matrix::Zero(stack.query_count(), stack.key_count());  // (n_q × n_k)
     for (Index l = 0; l < stack.layers(); ++l) sum += mean_over_heads(stack, l);
     return sum / static_cast<double>(stack.layers());
 }
@@ -40,7 +40,7 @@ Matrix attention_rollout(const std::vector<Matrix>& layers)
 {
     if (layers.empty()) throw std::invalid_argument("rollout: expected at least one layer");
     const Index n = layers.front().rows();
-    Matrix rollout;
+    Matrix rollout;  // (n × n) Ã_l · … · Ã_1 so far
     for (std::size_t l = 0; l < layers.size(); ++l) {
         const Matrix& a = layers[l];
         if (a.rows() != a.cols() || a.rows() != n || n == 0)
@@ -72,7 +72,7 @@ Matrix attention_rollout(const AttentionStack& stack, Index last_layer)
     if (stack.query_count() != stack.key_count())
         throw std::invalid_argument(stack.file() + ": rollout needs self-attention (n_q = n_k), got " +
                                     shape_string(stack.query_count(), stack.key_count()));
-    std::vector<Matrix> means;
+    std::vector<Matrix> means;  // per layer (n × n)
     for (Index l = 0; l <= last; ++l) means.push_back(mean_over_heads(stack, l));
     return attention_rollout(means);
 }

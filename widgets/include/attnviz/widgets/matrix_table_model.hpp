@@ -7,10 +7,9 @@
 #include <QAbstractTableModel>
 #include <QPointer>
 #include <QStringList>
+#include <QUndoStack>  // complete type for QPointer<QUndoStack>
 
 #include <cstdint>
-
-#include <QUndoStack>
 
 namespace attnviz::widgets {
 
