@@ -2,6 +2,8 @@
 // `attnviz compute FILE.json | - | --preset NAME`: run one session, print the result as JSON.
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+
+#include "cli/cli_output.hpp"
 #include "presets.hpp"
 
 #include "attnviz/core/session.hpp"
@@ -34,14 +36,6 @@ constexpr const char* kHelp =
     "standard error saying what and where (\"broken.json: params.W_q: expected 8x4, got 8x3\").\n";
 
 // One line on stderr, whatever the message holds.
-int bad_input(std::string message)
-{
-    for (char& c : message)
-        if (c == '\n' || c == '\r') c = ' ';
-    std::fprintf(stderr, "attnviz compute: %s\n", message.c_str());
-    return kExitBadInput;
-}
-
 struct Request {
     QString file;    // a path, or "-" for standard input
     QString preset;  // or a preset name
@@ -83,20 +77,20 @@ int run_compute(const QStringList& args)
             request.compact = true;
         } else if (a == QLatin1String("--preset") || a.startsWith(QLatin1String("--preset="))) {
             if (a == QLatin1String("--preset") && i + 1 >= args.size())
-                return bad_input("--preset needs a name (known: " +
+                return report_bad_input("compute", "--preset needs a name (known: " +
                                  preset_names().join(QStringLiteral(", ")).toStdString() + ")");
             request.preset = a == QLatin1String("--preset") ? args[++i] : a.mid(9);
         } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            return bad_input("unknown option " + a.toStdString() + " (see attnviz compute --help)");
+            return report_bad_input("compute", "unknown option " + a.toStdString() + " (see attnviz compute --help)");
         } else if (!request.file.isEmpty()) {
-            return bad_input("more than one input: " + request.file.toStdString() + " and " +
+            return report_bad_input("compute", "more than one input: " + request.file.toStdString() + " and " +
                              a.toStdString());
         } else {
             request.file = a;
         }
     }
     if (request.file.isEmpty() == request.preset.isEmpty())
-        return bad_input(request.file.isEmpty() ? "no input (give FILE.json, - or --preset NAME; "
+        return report_bad_input("compute", request.file.isEmpty() ? "no input (give FILE.json, - or --preset NAME; "
                                                   "see attnviz compute --help)"
                                                 : "give either a file or --preset, not both");
 
@@ -109,14 +103,12 @@ int run_compute(const QStringList& args)
         const Session session = load(request);
         const ComputeOutcome outcome = compute_session(session);
         const std::string json = result_to_json(session, outcome, request.compact ? -1 : 2);
-        std::fwrite(json.data(), 1, json.size(), stdout);
-        std::fputc('\n', stdout);
-        return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+        if (!print_line(json)) return report_failure("compute", "could not write to standard output");
+        return kExitOk;
     } catch (const std::invalid_argument& e) {
-        return bad_input(source.empty() ? e.what() : source + ": " + e.what());
+        return report_bad_input("compute", source.empty() ? e.what() : source + ": " + e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "attnviz compute: %s\n", e.what());
-        return kExitFailure;
+        return report_failure("compute", e.what());
     }
 }
 

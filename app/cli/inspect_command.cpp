@@ -4,6 +4,8 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
+#include "cli/cli_output.hpp"
+
 #include "attnviz/core/inspect/aggregate.hpp"
 #include "attnviz/core/inspect/head_statistics.hpp"
 #include "attnviz/core/inspect/load_attention.hpp"
@@ -42,14 +44,6 @@ constexpr const char* kHelp =
     "\n"
     "Exit status: 0 on success; 2 when the file or the arguments are wrong, with one line on\n"
     "standard error naming the file, the tensor and what was expected.\n";
-
-int bad_input(std::string message)
-{
-    for (char& c : message)
-        if (c == '\n' || c == '\r') c = ' ';
-    std::fprintf(stderr, "attnviz inspect: %s\n", message.c_str());
-    return kExitBadInput;
-}
 
 struct Request {
     std::string file;
@@ -190,7 +184,7 @@ int run_inspect(const QStringList& args)
             const QString opt = QLatin1String(name);
             QString value;
             if (a == opt) {
-                if (i + 1 >= args.size()) return bad_input(std::string(name) + " needs a value");
+                if (i + 1 >= args.size()) return report_bad_input("inspect", std::string(name) + " needs a value");
                 value = args[++i];
             } else if (a.startsWith(opt + QLatin1Char('='))) {
                 value = a.mid(opt.size() + 1);
@@ -199,7 +193,7 @@ int run_inspect(const QStringList& args)
             }
             const std::optional<Index> v = index_value(value);
             if (!v)
-                return bad_input(std::string(name) + ": expected a non-negative integer, got '" +
+                return report_bad_input("inspect", std::string(name) + ": expected a non-negative integer, got '" +
                                  value.toStdString() + "'");
             if (opt == QLatin1String("--layer")) r.layer = v;
             else if (opt == QLatin1String("--head")) r.head = v;
@@ -209,14 +203,14 @@ int run_inspect(const QStringList& args)
         }
         if (matched) continue;
         if (a.startsWith(QLatin1Char('-')))
-            return bad_input("unknown option " + a.toStdString() + " (see attnviz inspect --help)");
+            return report_bad_input("inspect", "unknown option " + a.toStdString() + " (see attnviz inspect --help)");
         if (!r.file.empty())
-            return bad_input("more than one file: " + r.file + " and " + a.toStdString());
+            return report_bad_input("inspect", "more than one file: " + r.file + " and " + a.toStdString());
         r.file = a.toStdString();
     }
-    if (r.file.empty()) return bad_input("no file given (see attnviz inspect --help)");
-    if (r.stats && r.rollout) return bad_input("choose one of --stats and --rollout");
-    if (r.rollout && r.head) return bad_input("--rollout averages the heads: --head does not apply");
+    if (r.file.empty()) return report_bad_input("inspect", "no file given (see attnviz inspect --help)");
+    if (r.stats && r.rollout) return report_bad_input("inspect", "choose one of --stats and --rollout");
+    if (r.rollout && r.head) return report_bad_input("inspect", "--rollout averages the heads: --head does not apply");
 
     try {
         inspect::LoadOptions options;
@@ -250,15 +244,12 @@ int run_inspect(const QStringList& args)
             out["head"] = static_cast<long long>(*r.head);
             out["attention"] = rows_of(stack.head(layer, *r.head).matrix());
         }
-        const std::string text = json::dump(out, r.compact ? -1 : 2);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fputc('\n', stdout);
-        return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+        if (!print_json(out, r.compact ? -1 : 2)) return report_failure("inspect", "could not write to standard output");
+        return kExitOk;
     } catch (const std::invalid_argument& e) {
-        return bad_input(e.what());
+        return report_bad_input("inspect", e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "attnviz inspect: %s\n", e.what());
-        return kExitFailure;
+        return report_failure("inspect", e.what());
     }
 }
 

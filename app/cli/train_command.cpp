@@ -5,6 +5,8 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
+#include "cli/cli_output.hpp"
+
 #include "attnviz/core/json.hpp"
 #include "attnviz/core/seq2seq/bleu.hpp"
 #include "attnviz/core/seq2seq/decode.hpp"
@@ -57,14 +59,6 @@ constexpr const char* kHelp =
     "\n"
     "Exit status: 0 on success, 1 when training or saving fails, 2 for wrong arguments or data.\n";
 
-int bad_input(std::string message)
-{
-    for (char& c : message)
-        if (c == '\n' || c == '\r') c = ' ';
-    std::fprintf(stderr, "attnviz train: %s\n", message.c_str());
-    return kExitBadInput;
-}
-
 struct Request {
     std::string data, save;
     std::optional<long long> examples, epochs, steps;
@@ -109,10 +103,10 @@ int run_train(const QStringList& args)
             name = a.left(eq);
             value = a.mid(eq + 1);
         } else if (a.startsWith(QLatin1String("--"))) {
-            if (i + 1 >= args.size()) return bad_input(a.toStdString() + " needs a value");
+            if (i + 1 >= args.size()) return report_bad_input("train", a.toStdString() + " needs a value");
             value = args[++i];
         } else {
-            return bad_input("unexpected argument '" + a.toStdString() + "' (see attnviz train --help)");
+            return report_bad_input("train", "unexpected argument '" + a.toStdString() + "' (see attnviz train --help)");
         }
         const std::string n = name.toStdString(), v = value.toStdString();
         auto need_int = [&](long long min, auto& target) -> bool {
@@ -138,11 +132,11 @@ int run_train(const QStringList& args)
             ok = x && *x > 0.0;
             if (ok) r.lr = *x;
         } else {
-            return bad_input("unknown option " + n + " (see attnviz train --help)");
+            return report_bad_input("train", "unknown option " + n + " (see attnviz train --help)");
         }
-        if (!ok) return bad_input(n + ": invalid value '" + v + "'");
+        if (!ok) return report_bad_input("train", n + ": invalid value '" + v + "'");
     }
-    if (r.data.empty()) return bad_input("no --data given (a FILE, dates, toy-fr or reverse)");
+    if (r.data.empty()) return report_bad_input("train", "no --data given (a FILE, dates, toy-fr or reverse)");
 
     using namespace seq2seq;
     const bool generated = is_generated_dataset(r.data);
@@ -154,13 +148,13 @@ int run_train(const QStringList& args)
         const SentencePairs all = generated
                                       ? generate_dataset(r.data, examples, static_cast<std::uint64_t>(r.seed))
                                       : tokenize_nmt(preprocess_nmt(read_text_file(r.data)), examples);
-        if (all.size() == 0) return bad_input(r.data + ": no tab-separated sentence pairs");
+        if (all.size() == 0) return report_bad_input("train", r.data + ": no tab-separated sentence pairs");
         auto [train_pairs, held_pairs] = split_pairs(all, r.held_out, static_cast<std::uint64_t>(r.seed));
-        if (train_pairs.size() == 0) return bad_input("nothing left to train on after the held-out split");
+        if (train_pairs.size() == 0) return report_bad_input("train", "nothing left to train on after the held-out split");
         train = build_translation_data(std::move(train_pairs), steps);
         held = encode_translation_data(std::move(held_pairs), train.src_vocab, train.tgt_vocab, steps);
     } catch (const std::invalid_argument& e) {
-        return bad_input(e.what());
+        return report_bad_input("train", e.what());
     }
 
     try {
@@ -210,13 +204,10 @@ int run_train(const QStringList& args)
         out["held_out_pairs"] = held.size();
         out["bleu"] = bleu_value;
         if (!r.save.empty()) out["saved"] = r.save;
-        const std::string text = json::dump(out);
-        std::fwrite(text.data(), 1, text.size(), stdout);
-        std::fputc('\n', stdout);
-        return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+        if (!print_json(out)) return report_failure("train", "could not write to standard output");
+        return kExitOk;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "attnviz train: %s\n", e.what());
-        return kExitFailure;
+        return report_failure("train", e.what());
     }
 }
 

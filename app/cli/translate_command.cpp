@@ -5,6 +5,8 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
+#include "cli/cli_output.hpp"
+
 #include "attnviz/core/json.hpp"
 #include "attnviz/core/seq2seq/decode.hpp"
 #include "attnviz/core/seq2seq/model_io.hpp"
@@ -35,14 +37,6 @@ constexpr const char* kHelp =
     "  -h, --help     show this text\n"
     "\n"
     "Exit status: 0 on success; 2 for wrong arguments, an unreadable model or an empty sentence.\n";
-
-int bad_input(std::string message)
-{
-    for (char& c : message)
-        if (c == '\n' || c == '\r') c = ' ';
-    std::fprintf(stderr, "attnviz translate: %s\n", message.c_str());
-    return kExitBadInput;
-}
 
 // The float's shortest decimal form: 0.1f prints as 0.1.
 double shortest(double v)
@@ -119,7 +113,7 @@ int run_translate(const QStringList& args)
                 name = a.left(eq);
                 value = a.mid(eq + 1);
             } else {
-                if (i + 1 >= args.size()) return bad_input(a.toStdString() + " needs a value");
+                if (i + 1 >= args.size()) return report_bad_input("translate", a.toStdString() + " needs a value");
                 value = args[++i];
             }
             bool ok = true;
@@ -127,19 +121,19 @@ int run_translate(const QStringList& args)
                 model_path = value.toStdString();
             } else if (name == QLatin1String("--beam")) {
                 beam = value.toInt(&ok);
-                if (!ok || beam < 1 || beam > 8) return bad_input("--beam: expected 1..8, got '" + value.toStdString() + "'");
+                if (!ok || beam < 1 || beam > 8) return report_bad_input("translate", "--beam: expected 1..8, got '" + value.toStdString() + "'");
             } else if (name == QLatin1String("--steps")) {
                 steps = value.toInt(&ok);
-                if (!ok || steps < 1) return bad_input("--steps: expected a positive integer, got '" + value.toStdString() + "'");
+                if (!ok || steps < 1) return report_bad_input("translate", "--steps: expected a positive integer, got '" + value.toStdString() + "'");
             } else {
-                return bad_input("unknown option " + name.toStdString() + " (see attnviz translate --help)");
+                return report_bad_input("translate", "unknown option " + name.toStdString() + " (see attnviz translate --help)");
             }
             continue;
         }
         sentences.push_back(a.toStdString());
     }
-    if (model_path.empty()) return bad_input("no --model given (see attnviz translate --help)");
-    if (sentences.empty()) return bad_input("no sentence given");
+    if (model_path.empty()) return report_bad_input("translate", "no --model given (see attnviz translate --help)");
+    if (sentences.empty()) return report_bad_input("translate", "no sentence given");
     try {
         const seq2seq::LoadedModel m = seq2seq::load_model(model_path);
         const int n = steps > 0 ? steps : m.num_steps;
@@ -149,16 +143,13 @@ int run_translate(const QStringList& args)
             const seq2seq::Translation t = beam > 0
                                                ? seq2seq::translate_beam(m.model, m.src_vocab, m.tgt_vocab, s, n, beam)
                                                : seq2seq::translate_greedy(m.model, m.src_vocab, m.tgt_vocab, s, n);
-            const std::string text = json::dump(describe(s, t));
-            std::fwrite(text.data(), 1, text.size(), stdout);
-            std::fputc('\n', stdout);
+            if (!print_json(describe(s, t))) return report_failure("translate", "could not write to standard output");
         }
-        return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
+        return kExitOk;
     } catch (const std::invalid_argument& e) {
-        return bad_input(e.what());
+        return report_bad_input("translate", e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "attnviz translate: %s\n", e.what());
-        return kExitFailure;
+        return report_failure("translate", e.what());
     }
 }
 

@@ -2,6 +2,8 @@
 // Strict RFC 8259 parser and a shortest-round-trip writer. See json.hpp for the contract.
 #include "attnviz/core/json.hpp"
 
+#include "attnviz/core/utf8.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -151,25 +153,6 @@ std::size_t valid_utf8_length(std::string_view text, std::size_t pos)
         if (c < 0x80 || c > 0xBF) return 0;
     }
     return static_cast<std::size_t>(lead.length);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 std::string describe_char(std::string_view text, std::size_t pos)
@@ -396,7 +379,7 @@ private:
                 case 'n': out += '\n'; break;
                 case 'r': out += '\r'; break;
                 case 't': out += '\t'; break;
-                case 'u': append_utf8(out, parse_unicode_escape(escape_start)); break;
+                case 'u': utf8::append(out, parse_unicode_escape(escape_start)); break;
                 default: fail_at(escape_start, "invalid escape \\" + describe_char(text_, escape_start + 1));
                 }
                 continue;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/seq2seq/nmt_text.hpp"
 
+#include "attnviz/core/utf8.hpp"
+
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -8,44 +10,6 @@
 namespace attnviz::seq2seq {
 
 namespace {
-
-// Decodes one code point at text[i]; returns its length in bytes, 0 when the bytes are not UTF-8.
-std::size_t decode(std::string_view s, std::size_t i, char32_t& cp)
-{
-    const auto c = static_cast<unsigned char>(s[i]);
-    auto cont = [&](std::size_t k) { return i + k < s.size() && (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80; };
-    auto bits = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(s[i + k]) & 0x3F); };
-    if (c < 0x80) { cp = c; return 1; }
-    if ((c & 0xE0) == 0xC0 && c >= 0xC2 && cont(1)) { cp = ((c & 0x1F) << 6) | bits(1); return 2; }
-    if ((c & 0xF0) == 0xE0 && cont(1) && cont(2)) {
-        cp = ((c & 0x0F) << 12) | (bits(1) << 6) | bits(2);
-        return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) ? 3 : 0;
-    }
-    if ((c & 0xF8) == 0xF0 && cont(1) && cont(2) && cont(3)) {
-        cp = ((c & 0x07) << 18) | (bits(1) << 12) | (bits(2) << 6) | bits(3);
-        return cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
-    }
-    return 0;
-}
-
-void encode(char32_t cp, std::string& out)
-{
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 char32_t lower(char32_t c)
 {
@@ -71,7 +35,7 @@ std::string utf8_lower(std::string_view text)
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         char32_t cp = 0;
-        const std::size_t n = decode(text, i, cp);
+        const std::size_t n = utf8::decode(text, i, cp);
         if (n == 0) {
             out += text[i++];
             continue;
@@ -79,7 +43,7 @@ std::string utf8_lower(std::string_view text)
         if (n == 1)
             out += static_cast<char>(lower(cp));
         else
-            encode(lower(cp), out);
+            utf8::append(out, lower(cp));
         i += n;
     }
     return out;
