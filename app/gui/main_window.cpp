@@ -5,6 +5,7 @@
 
 #include <QTextBrowser>
 
+#include <cmath>
 #include <stdexcept>
 
 namespace attnviz::gui {
@@ -19,7 +20,11 @@ QString matrix_html(const QString& title, const Matrix& m, const std::vector<std
     for (Index i = 0; i < m.rows(); ++i) {
         html += "<tr>";
         if (!rows.empty()) html += "<th>" + QString::fromStdString(rows[std::size_t(i)]).toHtmlEscaped() + "</th>";
-        for (Index j = 0; j < m.cols(); ++j) html += "<td align=right>" + QString::number(m(i, j), 'g', 6) + "</td>";
+        for (Index j = 0; j < m.cols(); ++j) {
+            // Display precision: 4.2e-26 next to 0.5 reads as noise; the JSON keeps it exact.
+            const double v = std::abs(m(i, j)) < 1e-9 ? 0.0 : m(i, j);
+            html += "<td align=right>" + QString::number(v, 'g', 6) + "</td>";
+        }
         html += "</tr>";
     }
     return html + "</table>";
@@ -35,8 +40,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), view_(new QTextBr
     try {
         const Session s = load_preset(kDefaultPreset);
         const ComputeOutcome out = compute_session(s);
-        QString html = "<h2>" + QString::fromStdString(s.name).toHtmlEscaped() + " — " +
-                       QString::fromUtf8(variant_display_name(s.variant).data()) + "</h2><p>" +
+        QString html = "<h2>" + QString::fromStdString(s.name).toHtmlEscaped() + "</h2><p>" +
                        QString::fromStdString(s.description).toHtmlEscaped() + "</p>";
         html += matrix_html("Queries Q", s.queries, s.query_tokens);
         html += matrix_html("Keys K", s.keys, s.key_tokens);
