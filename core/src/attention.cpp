@@ -116,19 +116,17 @@ void warn_fully_masked(const std::vector<Index>& rows, std::vector<std::string>&
                            ": every key is masked; its weights and output are zero");
 }
 
-// Runs the fused chain on `scores` (n × m), lending the chain the matrices of `scaled`...
-// `output` so that their buffers are reused rather than reallocated.
+// Runs the fused chain on `scores` (n × m), lending the chain the result's logits, weights and
+// output so that their buffers are reused rather than reallocated.
 template <class Result>
 void run_chain(const Matrix& scores, double scale, const BoolMatrix& masked, double temperature,
                const Eigen::Ref<const Matrix>& values, Result& r, std::vector<Index>& fully_masked)
 {
     SoftmaxChain c;
-    c.scaled.swap(r.scaled);
     c.logits.swap(r.logits);
     c.weights.swap(r.weights);
     c.output.swap(r.output);
     softmax_chain(scores, scale, masked, temperature, values, c);
-    r.scaled.swap(c.scaled);
     r.logits.swap(c.logits);
     r.weights.swap(c.weights);
     r.output.swap(c.output);
@@ -141,6 +139,7 @@ void finish(AttentionResult& r, double scale, const Eigen::Ref<const Matrix>& va
             const MaskSpec& mask, double temperature)
 {
     build_mask(mask, r.scores.rows(), r.scores.cols(), r.masked);
+    r.scale = scale;
     std::vector<Index> fully_masked;
     run_chain(r.scores, scale, mask.empty() ? BoolMatrix() : r.masked, temperature, values, r,
               fully_masked);
@@ -256,7 +255,7 @@ void multi_head_attention(const Matrix& Q, const Matrix& K, const Matrix& V,
     const double scale = 1.0 / std::sqrt(static_cast<double>(d_head));
 
     r.scores.setZero(n_q, n_k);
-    r.scaled.setZero(n_q, n_k);
+    r.scale = scale;
     r.logits.setZero(n_q, n_k);
     r.weights.setZero(n_q, n_k);
     r.warnings.clear();
@@ -267,19 +266,18 @@ void multi_head_attention(const Matrix& Q, const Matrix& K, const Matrix& V,
         head.scores.resize(n_q, n_k);
         head.scores.noalias() = q_proj.middleCols(t * d_head, d_head) *
                                 k_proj.middleCols(t * d_head, d_head).transpose();  // (n_q × n_k)
+        head.scale = scale;
         std::vector<Index> fully_masked;
         run_chain(head.scores, scale, masked, temperature, v_proj.middleCols(t * d_head, d_head),
                   head, fully_masked);
         concat.middleCols(t * d_head, d_head) = head.output;  // (n_q × d_head)
         r.scores += head.scores;
-        r.scaled += head.scaled;
         r.logits += head.logits;
         r.weights += head.weights;
         if (t == 0) warn_fully_masked(fully_masked, r.warnings);
     }
     const double mean = 1.0 / static_cast<double>(H);
     r.scores *= mean;
-    r.scaled *= mean;
     r.logits *= mean;
     r.weights *= mean;
     // A fully masked row has zero heads and so a zero concat; the output projection's bias

@@ -125,7 +125,7 @@ private slots:
         QVERIFY2(max_abs_diff(r.weights, weights) < 1e-12, "weights");
         QVERIFY2(max_abs_diff(r.output, output) < 1e-9, "output");
         QCOMPARE(r.scores(0, 2), 100.0);
-        QCOMPARE(r.scaled(0, 2), 100.0 / std::sqrt(3.0));
+        QCOMPARE(r.scaled()(0, 2), 100.0 / std::sqrt(3.0));
     }
 
     void d2lAdditiveExample()
@@ -259,8 +259,9 @@ private slots:
         if (c.variant != Variant::MultiHead) {
             for (Index i = 0; i < n_q; ++i) {
                 Index best = -1;
-                for (Index j = 0; j < warm.scaled.cols(); ++j)
-                    if (!warm.masked(i, j) && (best < 0 || warm.scaled(i, j) > warm.scaled(i, best))) best = j;
+                const Matrix scaled = warm.scaled();
+                for (Index j = 0; j < scaled.cols(); ++j)
+                    if (!warm.masked(i, j) && (best < 0 || scaled(i, j) > scaled(i, best))) best = j;
                 QVERIFY(cold.weights.allFinite());
                 QVERIFY2(std::abs(cold.weights(i, best) - 1.0) < 1e-9, "one-hot at argmax");
             }

@@ -310,7 +310,7 @@ void TestPlaygroundDocument::temperature_moves_merge()
     QCOMPARE(doc.temperature(), 4.0);
     QVERIFY(ctl.waitForIdle());
     const AttentionResult& r = ctl.latestResult()->outcome.result;
-    QVERIFY(qFuzzyCompare(r.logits(1, 1), r.scaled(1, 1) / 4.0));
+    QVERIFY(qFuzzyCompare(r.logits(1, 1), r.scaled()(1, 1) / 4.0));
 
     QVERIFY(!doc.setTemperature(0.0));
     QVERIFY(!doc.setTemperature(-1.0));

@@ -42,22 +42,29 @@ std::string_view variant_display_name(Variant v);  // "Scaled dot-product"
 std::optional<Variant> variant_from_id(std::string_view id);
 
 struct HeadResult {
-    Matrix scores;   // (n_q × n_k) (W_q q_i + b_q)_t · (W_k k_j + b_k)_t
-    Matrix scaled;   // (n_q × n_k) scores / √(h/H)
-    Matrix logits;   // (n_q × n_k) scaled / T, masked = -inf
+    Matrix scores;     // (n_q × n_k) (W_q q_i + b_q)_t · (W_k k_j + b_k)_t
+    double scale = 1;  // 1 / √(h/H)
+    Matrix logits;     // (n_q × n_k) scores · scale / T, masked = -inf
     Matrix weights;  // (n_q × n_k)
     Matrix output;   // (n_q × h/H) weights · (V W_vᵀ + b_v)_t
+
+    Matrix scaled() const { return scores * scale; }  // (n_q × n_k)
 };
 
 struct AttentionResult {
     Matrix scores;     // (n_q × n_k) raw scores (multi-head: mean over heads)
-    Matrix scaled;     // (n_q × n_k) after the variant's scaling (÷√d_k, ÷√(h/H)); else = scores
-    Matrix logits;     // (n_q × n_k) scaled / temperature; masked entries are -infinity
+    // The variant's scaling: 1/√d_k for scaled_dot, 1/√(h/H) for multi_head, else 1. Kept as a
+    // factor rather than a matrix: at n = 2048 one more (n × n) write costs 8% of the pass.
+    double scale = 1;
+    Matrix logits;     // (n_q × n_k) scores · scale / temperature; masked entries are -infinity
     BoolMatrix masked; // (n_q × n_k) true = masked
     Matrix weights;    // (n_q × n_k) softmax rows; masked entries exactly 0 (multi-head: mean)
     Matrix output;     // (n_q × d_out)
     std::vector<HeadResult> heads;      // multi_head only: one per head
     std::vector<std::string> warnings;  // e.g. "query row 2: every key is masked; ..."
+
+    // (n_q × n_k) the scores after the variant's scaling, for the step-by-step view.
+    Matrix scaled() const { return scores * scale; }
 };
 
 // ---- learned parameters, one struct per variant --------------------------------------------

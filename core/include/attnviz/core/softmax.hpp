@@ -23,8 +23,7 @@ struct SoftmaxRows {
 SoftmaxRows masked_softmax(const Matrix& scaled, const BoolMatrix& masked, double temperature);
 
 // The end of every variant, fused: from raw scores (n × m) it fills
-//   scaled  = scores · scale                    (n × m)
-//   logits  = scaled / T, masked = -inf         (n × m)
+//   logits  = scores · scale / T, masked = -inf (n × m)
 //   weights = row softmax, masked = exactly 0   (n × m)
 //   output  = weights · values                  (n × d), when values has d > 0 columns
 // one block of query rows at a time, so that each block's passes run in cache: at n = 2048
@@ -33,7 +32,7 @@ SoftmaxRows masked_softmax(const Matrix& scaled, const BoolMatrix& masked, doubl
 // when they already have the right shape: a fresh 32 MB buffer costs more in first-touch page
 // faults than the softmax itself.
 struct SoftmaxChain {
-    Matrix scaled, logits, weights, output;
+    Matrix logits, weights, output;
     std::vector<Index> fully_masked_rows;
 };
 void softmax_chain(const Matrix& scores, double scale, const BoolMatrix& masked,
