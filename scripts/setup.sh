@@ -6,6 +6,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${ATTNVIZ_BUILD_DIR:-$ROOT/build}"
+# shellcheck source=lib/packages.sh
+source "$ROOT/scripts/lib/packages.sh"
 
 # Debian 12 packages the build, the tests and the screenshots need.
 PACKAGES=(
@@ -15,22 +17,6 @@ PACKAGES=(
   libbenchmark-dev
   xvfb xauth python3-numpy
 )
-
-install_missing_packages() {
-  local missing=()
-  for p in "${PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  echo "attnviz: installing ${missing[*]}" >&2
-  local sudo=()
-  if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "attnviz: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-    sudo=(sudo)
-  fi
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-}
 
 configure_and_build() {
   local args=(-S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release)
@@ -43,5 +29,5 @@ configure_and_build() {
   cmake --build "$BUILD_DIR" --parallel "$(nproc)" "$@" >&2
 }
 
-install_missing_packages
+install_packages "${PACKAGES[@]}"
 configure_and_build "$@"
