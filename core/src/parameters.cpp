@@ -106,12 +106,15 @@ Parameters initialise_parameters(Variant variant, const InputDims& dims, const P
     for (const ParameterSpec& spec : parameter_specs(variant, dims, hp)) {
         if (spec.is_vector && spec.optional) continue;  // biases start at zero: leave them out
         if (spec.optional && spec.name != "W_o") continue;
-        Matrix m(spec.rows, spec.cols);
+        // W_o's spec accepts any number of rows (any d_o); generated, it maps back to d_v so the
+        // output has the values' width, as in d2l's MultiHeadAttention.
+        const Index rows = spec.name == "W_o" ? dims.d_v : spec.rows;
+        Matrix m(rows, spec.cols);
         if (spec.name == "R") {
             for (Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform(-1.0, 1.0);
         } else {
             // Xavier-uniform (Glorot & Bengio 2010) on (fan_out × fan_in), as d2l initialises.
-            const double a = std::sqrt(6.0 / static_cast<double>(spec.rows + spec.cols));
+            const double a = std::sqrt(6.0 / static_cast<double>(rows + spec.cols));
             for (Index i = 0; i < m.rows(); ++i)
                 for (Index j = 0; j < m.cols(); ++j) m(i, j) = rng.uniform(-a, a);
         }

@@ -412,6 +412,11 @@ private slots:
         other.seed = 1;
         QVERIFY(initialise_parameters(Variant::Additive, d, hp).tensors.at("W_q") !=
                 initialise_parameters(Variant::Additive, d, other).tensors.at("W_q"));
+        // Generated multi-head output projection maps back to d_v: output (n_q × d_v).
+        hp.num_heads = 2;
+        const Parameters mh = initialise_parameters(Variant::MultiHead, d, hp);
+        QCOMPARE(mh.tensors.at("W_o").rows(), d.d_v);
+        QCOMPARE(mh.tensors.at("W_o").cols(), hp.hidden);
         // Xavier-uniform bound: sqrt(6 / (fan_in + fan_out)).
         const Matrix w = initialise_parameters(Variant::Additive, d, hp).tensors.at("W_q");
         QCOMPARE(w.rows(), Index(8));
