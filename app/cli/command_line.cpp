@@ -27,6 +27,7 @@ constexpr CommandEntry kCommands[] = {
     {"inspect", "open an attention file (.npy, .safetensors, JSON), print JSON", run_inspect},
     {"train", "train the d2l seq2seq model with Bahdanau attention, print JSON", run_train},
     {"translate", "translate sentences with a trained model, print JSON per sentence", run_translate},
+    {"screenshot", "render the GUI (or one panel) offscreen to a PNG", run_screenshot},
 };
 
 }  // namespace
@@ -42,7 +43,7 @@ QString usage_text()
         << "  attnviz COMMAND --help  describe one command\n\n"
         << "Commands:\n";
     for (const CommandEntry& c : kCommands)
-        out << "  " << QString::fromLatin1(c.name).leftJustified(10) << c.summary << '\n';
+        out << "  " << QString::fromLatin1(c.name).leftJustified(12) << c.summary << '\n';
     out << "\nOptions:\n  -h, --help     show this text\n  -v, --version  show the version\n";
     return text;
 }

@@ -11,5 +11,6 @@ int run_compute(const QStringList& args);  // compute_command.cpp
 int run_inspect(const QStringList& args);  // inspect_command.cpp
 int run_train(const QStringList& args);    // train_command.cpp
 int run_translate(const QStringList& args);  // translate_command.cpp
+int run_screenshot(const QStringList& args);  // gui/screenshot_command.cpp
 
 }  // namespace attnviz::cli

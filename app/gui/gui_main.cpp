@@ -13,7 +13,7 @@ int run_gui(int argc, char** argv)
     QApplication::setApplicationName("attnviz");
     QApplication::setOrganizationName("attnviz");
     QApplication::setApplicationVersion(ATTNVIZ_VERSION);
-    MainWindow window;
+    MainWindow window;  // applies the remembered palette, restores layout, offers an autosave
     window.show();
     return app.exec();
 }

@@ -1,56 +1,403 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// MainWindow: construction, central heatmap, docks, persistence and the result flow.
+// Menus and the toolbar are in main_window_actions.cpp.
 #include "gui/main_window.hpp"
 
+#include "gui/app_palette.hpp"
+#include "gui/controls_panel.hpp"
+#include "gui/editors_panel.hpp"
+#include "gui/file_controller.hpp"
+#include "gui/panels/compare_panel.hpp"
+#include "gui/panels/formula_view.hpp"
+#include "gui/panels/query_focus_panel.hpp"
+#include "gui/panels/step_inspector_panel.hpp"
+#include "playground/app_settings.hpp"
+#include "playground/autosave.hpp"
+#include "playground/playground_document.hpp"
+#include "playground/recompute_controller.hpp"
 #include "presets.hpp"
 
-#include <QTextBrowser>
+#include "attnviz/widgets/heatmap_widget.hpp"
 
-#include <cmath>
-#include <stdexcept>
+#include <qcustomplot.h>
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QMouseEvent>
+#include <QScreen>
+#include <QScrollArea>
+#include <QStatusBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace attnviz::gui {
 
-namespace {
+using playground::AppSettings;
+using playground::PlaygroundDocument;
+using playground::RecomputeController;
+using playground::ResultSnapshotPtr;
 
-// One matrix as an HTML table with optional row labels.
-QString matrix_html(const QString& title, const Matrix& m, const std::vector<std::string>& rows = {})
+MainWindow::MainWindow() : MainWindow(Options{}) {}
+
+MainWindow::MainWindow(const Options& options, QWidget* parent)
+    : QMainWindow(parent), options_(options)
 {
-    QString html = "<h3>" + title.toHtmlEscaped() + " <small>(" + QString::number(m.rows()) +
-                   " × " + QString::number(m.cols()) + ")</small></h3><table border=1 cellpadding=4>";
-    for (Index i = 0; i < m.rows(); ++i) {
-        html += "<tr>";
-        if (!rows.empty()) html += "<th>" + QString::fromStdString(rows[std::size_t(i)]).toHtmlEscaped() + "</th>";
-        for (Index j = 0; j < m.cols(); ++j) {
-            // Display precision: 4.2e-26 next to 0.5 reads as noise; the JSON keeps it exact.
-            const double v = std::abs(m(i, j)) < 1e-9 ? 0.0 : m(i, j);
-            html += "<td align=right>" + QString::number(v, 'g', 6) + "</td>";
-        }
-        html += "</tr>";
+    setObjectName(QStringLiteral("mainWindow"));
+    settings_ = options.settings ? std::make_unique<AppSettings>(options.settings)
+                                 : std::make_unique<AppSettings>();
+    applyApplicationPalette(settings_->palette());  // before any widget exists: no repaint flash
+    document_ = new PlaygroundDocument(this);
+    controller_ = new RecomputeController(document_, this);
+    files_ = new FileController(document_, settings_.get(), this, this);
+    files_->setPrompts(options.prompts);
+
+    setAcceptDrops(true);
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    buildCentral();
+    buildDocks();
+    buildActions();
+    buildMenus();
+
+    connect(controller_, &RecomputeController::resultReady, this, &MainWindow::onResult);
+    connect(controller_, &RecomputeController::computeFailed, this, &MainWindow::onComputeFailed);
+    connect(document_, &PlaygroundDocument::inputRejected, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 8000); });
+    connect(document_, &PlaygroundDocument::modifiedChanged, this, &MainWindow::updateTitle);
+    connect(files_, &FileController::pathChanged, this, &MainWindow::updateTitle);
+    connect(files_, &FileController::statusMessage, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(files_, &FileController::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
+
+    // The embedded default: always loadable, so the window never opens empty.
+    files_->loadPreset(QString::fromLatin1(kDefaultPreset));
+
+    // Default size: fits a 1366×768 screen with its taskbar, never bigger than the screen.
+    QSize size(1280, 760);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableSize() * 0.95);
+    resize(size);
+    applyDefaultDockSizes();
+    if (options.persistLayout) restoreLayout();
+
+    if (options.autosave) {
+        autosave_ = new playground::AutosaveManager(document_, options.autosaveDir, this);
+        autosave_->setIntervalMs(settings_->autosaveIntervalSeconds() * 1000);
+        connect(autosave_, &playground::AutosaveManager::autosaveFailed, this,
+                [this](const QString& m) { statusBar()->showMessage(tr("Autosave failed: %1").arg(m), 8000); });
+        // Asked once the window is on screen, so the question has a visible parent.
+        if (options.prompts && autosave_->hasRecoverableAutosave())
+            QMetaObject::invokeMethod(this, &MainWindow::offerAutosaveRecovery, Qt::QueuedConnection);
     }
-    return html + "</table>";
+    updateTitle();
 }
 
-}  // namespace
+MainWindow::~MainWindow() = default;
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), view_(new QTextBrowser(this))
+void MainWindow::buildCentral()
 {
-    setWindowTitle("attnviz");
-    setCentralWidget(view_);
-    resize(900, 700);
-    try {
-        const Session s = load_preset(kDefaultPreset);
-        const ComputeOutcome out = compute_session(s);
-        QString html = "<h2>" + QString::fromStdString(s.name).toHtmlEscaped() + "</h2><p>" +
-                       QString::fromStdString(s.description).toHtmlEscaped() + "</p>";
-        html += matrix_html("Queries Q", s.queries, s.query_tokens);
-        html += matrix_html("Keys K", s.keys, s.key_tokens);
-        html += matrix_html("Values V", s.values, s.key_tokens);
-        html += matrix_html("Softmax weights", out.result.weights, s.query_tokens);
-        html += matrix_html("Output", out.result.output, s.query_tokens);
-        view_->setHtml(html);
-    } catch (const std::exception& e) {
-        view_->setPlainText(QString("Could not load the default example: ") + e.what());
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    // The banner says why there is no new result; the heatmap keeps the last good one.
+    banner_ = new QLabel(central);
+    banner_->setObjectName(QStringLiteral("errorBanner"));
+    banner_->setWordWrap(true);
+    banner_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner_->setStyleSheet(QStringLiteral(
+        "QLabel#errorBanner { background: #fde2e1; color: #7a1712; border-bottom: 1px solid #e0a8a5;"
+        " padding: 6px 10px; }"));
+    banner_->hide();
+    layout->addWidget(banner_);
+
+    heatmap_ = new widgets::HeatmapWidget(central);
+    heatmap_->setObjectName(QStringLiteral("heatmap"));
+    heatmap_->setToolTip(QString());  // per-cell tooltips come from the widget
+    heatmap_->setWhatsThis(tr("Attention weights: query tokens down, key tokens across. Click a "
+                              "cell to mask it (click again to unmask); Ctrl+click a cell to focus "
+                              "its query row."));
+    layout->addWidget(heatmap_, 1);
+
+    // The click behaviour is not discoverable from the picture: say it under the map.
+    auto* hint = new QLabel(tr("Click a cell to mask or unmask it · Ctrl+click a cell to focus its "
+                               "query row · hover for score, logit and weight"),
+                            central);
+    hint->setObjectName(QStringLiteral("heatmapHint"));
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setWordWrap(true);
+    hint->setContentsMargins(6, 2, 6, 4);
+    hint->setForegroundRole(QPalette::PlaceholderText);
+    hint->setToolTip(heatmap_->whatsThis());
+    layout->addWidget(hint);
+    setCentralWidget(central);
+
+    connect(heatmap_, &widgets::HeatmapWidget::cellClicked, this, &MainWindow::onCellClicked);
+    // cellClicked carries no modifiers: note them from the click itself (the filter runs
+    // before the plot handles the release that emits cellClicked).
+    heatmap_->plot()->installEventFilter(this);
+}
+
+QDockWidget* MainWindow::addDock(QWidget* content, const QString& title, const QString& objectName,
+                                 Qt::DockWidgetArea area, bool scrollable)
+{
+    auto* dock = new QDockWidget(title, this);
+    if (scrollable) {
+        // A panel's minimum size must not become the window's: in a scroll area it can be
+        // squeezed (1366×768, small screenshots) and scrolls instead.
+        auto* scroll = new QScrollArea;
+        scroll->setWidget(content);
+        scroll->setWidgetResizable(true);
+        scroll->setFrameShape(QFrame::NoFrame);
+        scroll->setMinimumSize(160, 80);
+        content = scroll;
     }
+    dock->setObjectName(objectName);  // saveState()/restoreState() key
+    dock->setWidget(content);
+    dock->toggleViewAction()->setToolTip(tr("Show or hide the %1 panel").arg(title));
+    addDockWidget(area, dock);
+    docks_ << dock;
+    return dock;
+}
+
+void MainWindow::buildDocks()
+{
+    controls_ = new ControlsPanel(document_);
+    controls_->setObjectName(QStringLiteral("controls"));
+    // In a scroll area so the window's minimum height stays small (1366×768, split screens).
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(controls_);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(controls_->sizeHint().width() + 16);
+    addDock(scroll, tr("Controls"), QStringLiteral("controlsDock"), Qt::LeftDockWidgetArea);
+
+    editors_ = new EditorsPanel(document_);
+    editors_->setObjectName(QStringLiteral("editors"));
+    editors_->setMinimumSize(220, 160);
+    QDockWidget* editorsDock =
+        addDock(editors_, tr("Matrices"), QStringLiteral("editorsDock"), Qt::RightDockWidgetArea);
+    connect(editors_, &EditorsPanel::importRequested, files_, &FileController::importInto);
+    connect(editors_, &EditorsPanel::exportRequested, files_, &FileController::exportMatrix);
+
+    addResultPanelDocks();
+}
+
+// ============================================================================================
+// RESULT PANELS — written separately in app/gui/panels/. Each is a QWidget with
+//   void showResult(const attnviz::playground::ResultSnapshotPtr&);
+// and gets a dock with a stable objectName (the saveState key, and a name that
+// `attnviz screenshot --panel` accepts). A new panel is one more block here.
+// ============================================================================================
+void MainWindow::addResultPanelDocks()
+{
+    using namespace panels;
+    using playground::RecomputeController;
+
+    auto* formula = new FormulaView;
+    formula->setObjectName(QStringLiteral("formula"));
+    formula->setToolTip(tr("The current variant's formula with the shapes of this session"));
+    QDockWidget* formulaDock =
+        addDock(formula, tr("Formula"), QStringLiteral("formulaDock"), Qt::RightDockWidgetArea);
+    connect(controller_, &RecomputeController::resultReady, formula, &FormulaView::showResult);
+
+    auto* steps = new StepInspectorPanel;
+    steps->setObjectName(QStringLiteral("stepInspector"));
+    QDockWidget* stepsDock = addDock(steps, tr("Step inspector"), QStringLiteral("stepInspectorDock"),
+                                     Qt::BottomDockWidgetArea, true);
+    connect(controller_, &RecomputeController::resultReady, steps, &StepInspectorPanel::showResult);
+
+    auto* focus = new QueryFocusPanel;
+    focus->setObjectName(QStringLiteral("queryFocus"));
+    QDockWidget* focusDock =
+        addDock(focus, tr("Query focus"), QStringLiteral("queryFocusDock"), Qt::BottomDockWidgetArea, true);
+    connect(controller_, &RecomputeController::resultReady, focus, &QueryFocusPanel::showResult);
+    connect(this, &MainWindow::queryFocused, focus, [focus, focusDock](int row) {
+        focus->setFocusedQuery(row);
+        focusDock->show();
+        focusDock->raise();  // Ctrl+click should show its effect at once
+    });
+
+    auto* compare = new ComparePanel;
+    compare->setObjectName(QStringLiteral("compare"));
+    QDockWidget* compareDock =
+        addDock(compare, tr("Compare"), QStringLiteral("compareDock"), Qt::BottomDockWidgetArea, true);
+    connect(controller_, &RecomputeController::resultReady, compare, &ComparePanel::showResult);
+
+    // Default arrangement: the formula above the matrix editors on the right; the three
+    // result panels as tabs below the heatmap, the step chain in front.
+    if (QDockWidget* editorsDock = findChild<QDockWidget*>(QStringLiteral("editorsDock"))) {
+        splitDockWidget(formulaDock, editorsDock, Qt::Vertical);
+    }
+    tabifyDockWidget(stepsDock, focusDock);
+    tabifyDockWidget(focusDock, compareDock);
+    stepsDock->raise();
+}
+
+void MainWindow::applyDefaultDockSizes()
+{
+    // Proportional, so a 1366×768 laptop keeps a heatmap worth looking at and a 4K screen
+    // does not get thin strips.
+    const int w = width(), h = height();
+    auto dock = [this](const char* name) { return findChild<QDockWidget*>(QLatin1String(name)); };
+    QList<QDockWidget*> across;
+    QList<int> widths;
+    if (QDockWidget* d = dock("controlsDock")) across << d, widths << std::clamp(w / 6, 220, 300);
+    if (QDockWidget* d = dock("editorsDock")) across << d, widths << std::clamp(w * 3 / 10, 300, 520);
+    resizeDocks(across, widths, Qt::Horizontal);
+    QDockWidget* formula = dock("formulaDock");
+    QDockWidget* editors = dock("editorsDock");
+    if (formula && editors) resizeDocks({formula, editors}, {h / 4, h / 2}, Qt::Vertical);
+    // The step chain needs ~330 px to show its small heatmaps with their labels; on short
+    // screens it gets less and scrolls.
+    if (QDockWidget* steps = dock("stepInspectorDock"))
+        resizeDocks({steps}, {std::clamp(h * 42 / 100, 200, 360)}, Qt::Vertical);
+}
+
+void MainWindow::restoreLayout()
+{
+    const QByteArray geometry = settings_->windowGeometry();
+    if (!geometry.isEmpty()) restoreGeometry(geometry);
+    const QByteArray state = settings_->windowState();
+    if (!state.isEmpty()) restoreState(state);
+}
+
+void MainWindow::saveLayout()
+{
+    settings_->setWindowGeometry(saveGeometry());
+    settings_->setWindowState(saveState());
+    settings_->sync();
+}
+
+void MainWindow::offerAutosaveRecovery()
+{
+    if (!autosave_ || !autosave_->hasRecoverableAutosave()) return;
+    const auto answer = QMessageBox::question(
+        this, tr("Recover session"),
+        tr("attnviz did not close normally last time. Restore the session it was editing?"),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::Yes);
+    if (answer != QMessageBox::Yes) {
+        autosave_->discardAutosave();
+        return;
+    }
+    QString error;
+    if (auto session = autosave_->takeAutosave(&error)) {
+        document_->loadSession(*session);
+        document_->markModified();  // not saved anywhere the user chose
+        files_->setRecovered();
+        statusBar()->showMessage(tr("Recovered the autosaved session"), 8000);
+    } else {
+        QMessageBox::warning(this, tr("Cannot recover session"), error);
+    }
+}
+
+void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
+{
+    if (!snapshot) return;
+    banner_->hide();
+    const Session& s = snapshot->session;
+    const AttentionResult& r = snapshot->outcome.result;
+
+    widgets::HeatmapData data;
+    data.values = r.weights;
+    data.masked = r.masked;
+    // feed_forward pools every query into one row: label it so rather than with token 0.
+    if (r.weights.rows() == Index(s.query_tokens.size()))
+        for (const std::string& t : s.query_tokens) data.rowLabels << QString::fromStdString(t);
+    else if (r.weights.rows() == 1)
+        data.rowLabels << tr("pooled");
+    // Self-attention files leave keys (and their tokens) out: the keys are the queries then.
+    const bool selfAttention = s.key_tokens.empty() && s.keys.rows() == s.queries.rows() &&
+                               s.keys.cols() == s.queries.cols() && s.keys == s.queries;
+    for (const std::string& t : selfAttention ? s.query_tokens : s.key_tokens)
+        data.colLabels << QString::fromStdString(t);
+    data.extras.push_back({tr("score"), r.scores});
+    data.extras.push_back({tr("logit"), r.logits});
+    data.title = tr("Attention weights — %1").arg(QString::fromUtf8(variant_display_name(s.variant).data(),
+                                                                 qsizetype(variant_display_name(s.variant).size())));
+    heatmap_->setData(std::move(data));
+    if (focusedQuery_ >= r.weights.rows()) focusedQuery_ = -1;
+    heatmap_->setHighlightedRow(focusedQuery_);
+
+    shapeLabel_->setText(tr("%1 queries × %2 keys   %3 ms")
+                             .arg(r.weights.rows())
+                             .arg(r.weights.cols())
+                             .arg(snapshot->elapsedMs, 0, 'f', 2));
+    if (!r.warnings.empty())
+        statusBar()->showMessage(QString::fromStdString(r.warnings.front()), 8000);
+}
+
+void MainWindow::onComputeFailed(const QString& message)
+{
+    banner_->setText(tr("<b>Cannot compute:</b> %1. The heatmap shows the last result that "
+                        "worked; undo (Ctrl+Z) or fix the matrices.")
+                         .arg(message.toHtmlEscaped()));
+    banner_->show();
+    statusBar()->showMessage(tr("Cannot compute: %1").arg(message), 10000);
+}
+
+void MainWindow::onCellClicked(int row, int col)
+{
+    // Plain click masks (the common classroom action); Ctrl (Cmd on macOS) focuses the row.
+    if (clickModifiers_ & (Qt::ControlModifier | Qt::MetaModifier)) {
+        focusedQuery_ = row;
+        heatmap_->setHighlightedRow(row);
+        emit queryFocused(row);
+        return;
+    }
+    document_->toggleMaskCell(row, col);
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == heatmap_->plot() &&
+        (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonRelease))
+        clickModifiers_ = static_cast<QMouseEvent*>(event)->modifiers();
+    return QMainWindow::eventFilter(watched, event);
+}
+
+void MainWindow::updateTitle()
+{
+    setWindowTitle(files_->displayName() + QStringLiteral("[*] — attnviz"));
+    setWindowModified(document_->isModified());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!files_->maybeSave()) {
+        event->ignore();
+        return;
+    }
+    if (options_.persistLayout) saveLayout();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() &&
+        QFileInfo(urls.front().toLocalFile()).suffix().compare("json", Qt::CaseInsensitive) == 0)
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QString path = event->mimeData()->urls().value(0).toLocalFile();
+    event->acceptProposedAction();
+    // Queued: a modal question inside a drop handler blocks the drag source's application.
+    QMetaObject::invokeMethod(this, [this, path] {
+        if (files_->maybeSave()) files_->openPath(path);
+    }, Qt::QueuedConnection);
 }
 
 }  // namespace attnviz::gui

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/editors_panel.hpp"
+
+#include "playground/playground_document.hpp"
+
+#include "attnviz/widgets/matrix_editor.hpp"
+#include "attnviz/widgets/matrix_table_model.hpp"
+
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace attnviz::gui {
+
+using widgets::MatrixEditor;
+using widgets::MatrixTableModel;
+
+EditorsPanel::EditorsPanel(playground::PlaygroundDocument* document, QWidget* parent)
+    : QWidget(parent), document_(document), tabs_(new QTabWidget(this))
+{
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    tabs_->setDocumentMode(true);
+    tabs_->setUsesScrollButtons(true);
+    layout->addWidget(tabs_);
+
+    // Distinct seeds: "Fill random" on Q and K with one seed would make them equal.
+    q_ = makeEditor(document->queriesModel(), tr("Q — queries"),
+                    tr("Queries: one row per query token"), 101);
+    k_ = makeEditor(document->keysModel(), tr("K — keys"), tr("Keys: one row per key token"), 202);
+    v_ = makeEditor(document->valuesModel(), tr("V — values"),
+                    tr("Values: one row per key token, mixed by the weights into the output"), 303);
+    tabs_->addTab(q_, QStringLiteral("Q"));
+    tabs_->addTab(k_, QStringLiteral("K"));
+    tabs_->addTab(v_, QStringLiteral("V"));
+    for (int i = 0; i < 3; ++i)
+        tabs_->setTabToolTip(i, static_cast<MatrixEditor*>(tabs_->widget(i))->toolTip());
+
+    connect(document_, &playground::PlaygroundDocument::parameterModelsChanged, this,
+            &EditorsPanel::rebuildParameterTabs);
+    rebuildParameterTabs();
+}
+
+MatrixEditor* EditorsPanel::makeEditor(MatrixTableModel* model, const QString& title,
+                                       const QString& toolTip, quint64 seed)
+{
+    auto* editor = new MatrixEditor(this);
+    editor->setModel(model);
+    editor->setTitle(title);
+    editor->setToolTip(toolTip);
+    editor->setRandomSeed(seed);
+    connect(editor, &MatrixEditor::importRequested, this,
+            [this, editor] { emit importRequested(editor->model()); });
+    connect(editor, &MatrixEditor::exportRequested, this,
+            [this, editor] { emit exportRequested(editor->model()); });
+    return editor;
+}
+
+void EditorsPanel::rebuildParameterTabs()
+{
+    // Keep the user on the same tab name when it survives (Q stays Q, W_q stays W_q).
+    const QString currentName = tabs_->tabText(tabs_->currentIndex());
+    for (MatrixEditor* e : params_) {
+        tabs_->removeTab(tabs_->indexOf(e));
+        e->setModel(nullptr);
+        e->deleteLater();
+    }
+    params_.clear();
+    quint64 seed = 1000;
+    for (const playground::ParameterSlot& slot : document_->parameters()) {
+        QString title = slot.name + QStringLiteral(" — ") + slot.meaning;
+        if (slot.optional) title += tr(" (optional)");
+        MatrixEditor* e = makeEditor(slot.model, title, slot.meaning, seed += 97);
+        params_ << e;
+        const int index = tabs_->addTab(e, slot.name);
+        tabs_->setTabToolTip(index, slot.meaning);
+    }
+    for (int i = 0; i < tabs_->count(); ++i)
+        if (tabs_->tabText(i) == currentName) tabs_->setCurrentIndex(i);
+}
+
+MatrixEditor* EditorsPanel::currentEditor() const
+{
+    return qobject_cast<MatrixEditor*>(tabs_->currentWidget());
+}
+
+}  // namespace attnviz::gui

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gui/panels/step_inspector_panel.hpp"
+
+#include "gui/panels/panel_labels.hpp"
+
+#include "attnviz/widgets/bar_chart_widget.hpp"
+#include "attnviz/widgets/heatmap_widget.hpp"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace attnviz::gui::panels {
+
+using widgets::BarChartData;
+using widgets::Colormap;
+using widgets::HeatmapData;
+using widgets::HeatmapWidget;
+
+namespace {
+
+// Small enough that five fit a docked panel's width at a glance, big enough for token labels.
+constexpr QSize kMapMinimum{290, 200};
+constexpr QSize kMaskedMapMinimum{330, 200};
+
+QString scoreFormula(Variant v)
+{
+    switch (v) {
+    case Variant::Dot:
+    case Variant::ScaledDot: return QStringLiteral("QKᵀ");
+    case Variant::Additive: return QStringLiteral("w_vᵀ tanh(W_q q + W_k k)");
+    case Variant::LuongGeneral: return QStringLiteral("qᵀ W_a k");
+    case Variant::MultiHead: return QStringLiteral("mean of heads");
+    case Variant::DenseSynthesizer: return QStringLiteral("B = W₂ relu(W₁ q + b₁) + b₂");
+    case Variant::RandomSynthesizer: return QStringLiteral("R");
+    case Variant::FeedForward: return QStringLiteral("tanh(w·k + b)");
+    }
+    return {};
+}
+
+HeatmapData baseData(const playground::ResultSnapshot& s, const Matrix& values, const QString& title,
+                     const QString& valueName)
+{
+    HeatmapData d;
+    d.values = values;
+    d.rowLabels = queryLabels(s);
+    d.colLabels = keyLabels(s);
+    d.title = title;
+    d.valueName = valueName;
+    return d;
+}
+
+void setDiverging(HeatmapWidget* w)
+{
+    w->setColormap(Colormap::BlueWhiteRed);
+    w->setAutoscale(true);
+}
+
+}  // namespace
+
+StepInspectorPanel::StepInspectorPanel(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("stepInspector"));
+    auto* root = new QVBoxLayout(this);
+    root->setContentsMargins(4, 4, 4, 4);
+    root->setSpacing(2);
+    header_ = new QLabel(this);
+    header_->setWordWrap(true);
+    root->addWidget(header_);
+
+    scroll_ = new QScrollArea(this);
+    scroll_->setWidgetResizable(true);
+    scroll_->setFrameShape(QFrame::NoFrame);
+    chain_ = new QWidget;
+    chainRow_ = new QHBoxLayout(chain_);
+    chainRow_->setContentsMargins(0, 0, 0, 0);
+    chainRow_->setSpacing(2);
+
+    // Fixed order; heads are inserted before the output arrow when a multi-head result arrives.
+    scores_ = addMap(chainRow_, QStringLiteral("scores"));
+    toScaled_ = addArrow(chainRow_);
+    scaled_ = addMap(chainRow_, QStringLiteral("scaled"));
+    toLogits_ = addArrow(chainRow_);
+    logits_ = addMap(chainRow_, QStringLiteral("logits"));
+    toWeights_ = addArrow(chainRow_);
+    weights_ = addMap(chainRow_, QStringLiteral("weights"));
+
+    ffBars_ = new widgets::BarChartWidget(chain_);
+    ffBars_->setObjectName(QStringLiteral("step.ffBars"));
+    ffBars_->setMinimumSize(320, 200);
+    ffText_ = new QLabel(this);
+    ffText_->setObjectName(QStringLiteral("step.ffExplanation"));
+    ffText_->setWordWrap(true);
+    ffText_->setMinimumWidth(260);
+    ffText_->setMaximumWidth(340);
+    ffText_->setTextFormat(Qt::RichText);
+    chainRow_->addWidget(ffBars_, 2);
+
+    toOutput_ = addArrow(chainRow_);
+    output_ = addMap(chainRow_, QStringLiteral("output"));
+    setDiverging(scores_);
+    setDiverging(scaled_);
+    setDiverging(logits_);
+    setDiverging(output_);
+
+    scroll_->setWidget(chain_);
+    // The explanation sits beside the scroll area, not in it: a word-wrapped label makes the
+    // scroll area size its content by height-for-width, i.e. at the maps' full preferred height.
+    auto* body = new QHBoxLayout;
+    body->addWidget(scroll_, 1);
+    body->addWidget(ffText_, 0);
+    root->addLayout(body, 1);
+    showResult(nullptr);
+}
+
+HeatmapWidget* StepInspectorPanel::addMap(QHBoxLayout* row, const QString& step)
+{
+    auto* w = new HeatmapWidget(chain_);
+    w->setObjectName(QStringLiteral("step.") + step);
+    // Maps with hatched masked cells carry a caption line that needs the extra width.
+    const bool masks = step == QStringLiteral("logits") || step == QStringLiteral("weights");
+    w->setMinimumSize(masks ? kMaskedMapMinimum : kMapMinimum);
+    row->addWidget(w, 1);
+    return w;
+}
+
+QLabel* StepInspectorPanel::addArrow(QHBoxLayout* row)
+{
+    auto* l = new QLabel(chain_);
+    l->setAlignment(Qt::AlignCenter);  // lines are broken by hand: no word wrap, see the constructor
+    l->setTextFormat(Qt::RichText);
+    l->setFixedWidth(92);
+    row->addWidget(l, 0);
+    return l;
+}
+
+HeatmapWidget* StepInspectorPanel::stepMap(const QString& step) const
+{
+    return chain_->findChild<HeatmapWidget*>(QStringLiteral("step.") + step);
+}
+
+QList<HeatmapWidget*> StepInspectorPanel::headMaps() const { return heads_.mid(0, headsShown_); }
+
+void StepInspectorPanel::showResult(const playground::ResultSnapshotPtr& snapshot)
+{
+    const bool any = snapshot && snapshot->outcome.result.weights.size() != 0;
+    scroll_->setVisible(any);
+    if (!any) {
+        header_->setText(tr("No result yet."));
+        return;
+    }
+    const playground::ResultSnapshot& s = *snapshot;
+    const AttentionResult& r = s.outcome.result;
+    header_->setText(tr("<b>%1</b>: %2 quer%3 × %4 keys. Read left to right; hover a cell for "
+                        "its numbers.")
+                         .arg(esc(QString::fromStdString(std::string(variant_display_name(s.session.variant)))))
+                         .arg(r.weights.rows())
+                         .arg(r.weights.rows() == 1 ? QStringLiteral("y") : QStringLiteral("ies"))
+                         .arg(r.weights.cols()));
+
+    const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
+    const bool ff = s.session.variant == Variant::FeedForward;
+    showChain(s);
+    showHeads(s);
+    showFeedForward(s);
+    // One layout, three shapes: the plain chain, heads instead of the chain, or the bars.
+    for (QWidget* w : std::initializer_list<QWidget*>{scores_, toScaled_, scaled_, toLogits_, logits_,
+                                                      toWeights_, weights_})
+        w->setVisible(!multi && !ff);
+    if (!multi && !ff && r.scale == 1.0) {
+        scaled_->setVisible(false);  // the same matrix again would only add noise
+    }
+    if (!multi && !ff) toScaled_->setVisible(r.scale != 1.0);
+    ffBars_->setVisible(ff);
+    ffText_->setVisible(ff);
+}
+
+void StepInspectorPanel::showChain(const playground::ResultSnapshot& s)
+{
+    const AttentionResult& r = s.outcome.result;
+    const Variant v = s.session.variant;
+    scores_->setData(baseData(s, r.scores, tr("1. scores  %1").arg(scoreFormula(v)), tr("score")));
+
+    const bool scaledStep = r.scale != 1.0;
+    if (scaledStep) {
+        const QString by = v == Variant::MultiHead ? QStringLiteral("√(h/H)") : QStringLiteral("√d<sub>k</sub>");
+        toScaled_->setText(tr("<big>→</big><br>÷ %1<br>(× %2)").arg(by, formatNumber(r.scale)));
+        scaled_->setData(baseData(s, r.scaled(), tr("2. scaled"), tr("scaled score")));
+    }
+
+    const bool anyMasked = r.masked.size() != 0 && r.masked.any();
+    toLogits_->setText(tr("<big>→</big><br>÷ T = %1%2")
+                           .arg(formatNumber(s.session.temperature),
+                                anyMasked ? tr("<br>masked → −∞") : QString()));
+    HeatmapData logits = baseData(s, r.logits, tr("%1. logits").arg(scaledStep ? 3 : 2), tr("logit"));
+    logits.masked = r.masked;
+    logits.extras = {{tr("score"), r.scores}};
+    logits_->setData(std::move(logits));
+
+    toWeights_->setText(tr("<big>→</big><br>softmax<br>of each row"));
+    HeatmapData weights = baseData(s, r.weights, tr("%1. weights").arg(scaledStep ? 4 : 3), tr("weight"));
+    weights.masked = r.masked;
+    weights.extras = {{tr("score"), r.scores}, {tr("logit"), r.logits}};
+    weights_->setData(std::move(weights));
+
+    const bool projected = (v == Variant::MultiHead && s.outcome.params.find("W_o")) ||
+                           (v == Variant::DenseSynthesizer && s.outcome.params.find("W_v"));
+    toOutput_->setText(v == Variant::MultiHead
+                           ? tr("<big>→</big><br>each head<br>· its V,<br>concat%1").arg(projected ? tr(" · W<sub>o</sub>ᵀ") : QString())
+                           : tr("<big>→</big><br>weights · V%1").arg(projected ? tr(" W<sub>v</sub>ᵀ") : QString()));
+    HeatmapData out;
+    out.values = r.output;
+    out.rowLabels = queryLabels(s);
+    out.colLabels = dimensionLabels(static_cast<int>(r.output.cols()));
+    out.colAxisTitle = tr("output dimension");
+    out.valueName = tr("output");
+    out.title = tr("output");
+    output_->setData(std::move(out));
+}
+
+void StepInspectorPanel::showHeads(const playground::ResultSnapshot& s)
+{
+    const AttentionResult& r = s.outcome.result;
+    const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
+    const int wanted = multi ? static_cast<int>(r.heads.size()) + 1 : 0;
+    // Heads sit just before the output arrow; new maps are inserted there.
+    while (heads_.size() < wanted) {
+        auto* w = new HeatmapWidget(chain_);
+        w->setMinimumSize(kMapMinimum);
+        chainRow_->insertWidget(chainRow_->indexOf(toOutput_), w, 1);
+        heads_ << w;
+    }
+    for (int i = 0; i < heads_.size(); ++i) {
+        HeatmapWidget* w = heads_[i];
+        w->setVisible(i < wanted);
+        if (i >= wanted) continue;
+        const bool mean = i == wanted - 1;
+        w->setObjectName(mean ? QStringLiteral("head.mean") : QStringLiteral("head.%1").arg(i));
+        HeatmapData d;
+        if (mean) {
+            d = baseData(s, r.weights, tr("mean over %1 heads").arg(wanted - 1), tr("weight"));
+        } else {
+            const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
+            d = baseData(s, h.weights, tr("head %1 weights").arg(i + 1), tr("weight"));
+            d.extras = {{tr("score"), h.scores}, {tr("logit"), h.logits}};
+        }
+        d.masked = r.masked;
+        w->setData(std::move(d));
+    }
+    headsShown_ = wanted;
+}
+
+void StepInspectorPanel::showFeedForward(const playground::ResultSnapshot& s)
+{
+    if (s.session.variant != Variant::FeedForward) return;
+    const AttentionResult& r = s.outcome.result;
+    BarChartData d;
+    d.values = r.weights.row(0);
+    d.labels = keyLabels(s);
+    if (r.masked.size() != 0)
+        for (Index j = 0; j < r.masked.cols(); ++j) d.masked.push_back(r.masked(0, j));
+    d.title = tr("α = softmax(e / T), e_j = tanh(w·k_j + b)");
+    d.valueName = tr("weight α");
+    ffBars_->setData(d);
+    const Index n = r.weights.cols();
+    const Index dv = s.session.values.cols();
+    ffText_->setText(
+        tr("<p>One weight per time step: the bars sum to 1.</p>"
+           "<p><b>RepeatVector(%2)</b> copies the (1 × %1) weights once per feature, and "
+           "<b>Permute</b> turns that into (%1 × %2), the shape of the values. Now α can multiply "
+           "the values element-wise, and the sum over time collapses the (%1 × %2) product into "
+           "the single output row.</p>")
+            .arg(n)
+            .arg(dv));
+}
+
+}  // namespace attnviz::gui::panels

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The assembled main window, offscreen: default preset, live recompute, every variant, mask
+// toggling by clicking the heatmap, undo, save/open round trip, a corrupt file's dialog.
+#include "gui/controls_panel.hpp"
+#include "gui/editors_panel.hpp"
+#include "gui/file_controller.hpp"
+#include "gui/main_window.hpp"
+#include "playground/autosave.hpp"
+#include "playground/playground_document.hpp"
+#include "playground/recompute_controller.hpp"
+#include "presets.hpp"
+
+#include "attnviz/core/session.hpp"
+#include "attnviz/widgets/heatmap_widget.hpp"
+#include "attnviz/widgets/matrix_table_model.hpp"
+
+#include <qcustomplot.h>
+
+#include <QAction>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QSlider>
+#include <QDir>
+#include <QDockWidget>
+#include <QPushButton>
+#include <QApplication>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include <memory>
+
+using namespace attnviz;
+using attnviz::gui::MainWindow;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<QSettings> settings_;
+    std::unique_ptr<MainWindow> window_;
+
+    void settle()
+    {
+        QVERIFY(window_->controller()->waitForIdle(10000));
+        QCoreApplication::processEvents();
+    }
+    const Matrix& shownWeights() const { return window_->heatmap()->data().values; }
+
+private slots:
+    void init()
+    {
+        settings_ = std::make_unique<QSettings>(dir_.filePath("settings.ini"), QSettings::IniFormat);
+        MainWindow::Options o;
+        o.prompts = false;
+        o.persistLayout = false;
+        o.settings = settings_.get();
+        o.autosaveDir = dir_.filePath("autosave");
+        window_ = std::make_unique<MainWindow>(o);
+        window_->resize(1000, 700);
+        window_->show();
+        settle();
+    }
+    void cleanup()
+    {
+        window_.reset();
+        settings_.reset();
+    }
+
+    void opensOnDefaultPreset()
+    {
+        const Session s = load_preset(kDefaultPreset);
+        const ComputeOutcome expected = compute_session(s);
+        QCOMPARE(shownWeights().rows(), expected.result.weights.rows());
+        QVERIFY(shownWeights() == expected.result.weights);
+        QVERIFY(window_->errorBanner()->isHidden());
+        QVERIFY(window_->windowTitle().contains(QString::fromLatin1(kDefaultPreset)));
+    }
+
+    void controlsListEveryVariantAndMapTemperature()
+    {
+        QComboBox* picker = window_->controlsPanel()->variantPicker();
+        QCOMPARE(picker->count(), int(kAllVariants.size()));
+        QCOMPARE(picker->itemText(1), QString::fromUtf8(variant_display_name(kAllVariants[1]).data()));
+        using gui::ControlsPanel;
+        QCOMPARE(ControlsPanel::temperatureFromSlider(ControlsPanel::sliderFromTemperature(1.0)), 1.0);
+        QCOMPARE(ControlsPanel::temperatureFromSlider(0), 0.01);
+        QCOMPARE(ControlsPanel::temperatureFromSlider(400), 100.0);
+        // Moving the slider is an undoable document edit, shown in the spin box too.
+        window_->controlsPanel()->temperatureSlider()->setValue(ControlsPanel::sliderFromTemperature(10.0));
+        QCOMPARE(window_->document()->temperature(), 10.0);
+        QCOMPARE(window_->controlsPanel()->temperatureSpin()->value(), 10.0);
+        window_->document()->undoStack()->undo();
+        QCOMPARE(window_->document()->temperature(), 1.0);
+        QCOMPARE(window_->controlsPanel()->temperatureSlider()->value(), ControlsPanel::sliderFromTemperature(1.0));
+    }
+
+    void editingQChangesHeatmap()
+    {
+        const Matrix before = shownWeights();
+        widgets::MatrixTableModel* q = window_->document()->queriesModel();
+        const double old = q->matrix()(0, 0);
+        QVERIFY(q->setData(q->index(0, 0), old + 2.5));
+        settle();
+        QVERIFY(shownWeights() != before);
+        QVERIFY(window_->document()->isModified());
+    }
+
+    void everyVariantComputes()
+    {
+        for (Variant v : kAllVariants) {
+            QVERIFY(window_->document()->setVariant(v) || window_->document()->variant() == v);
+            settle();
+            QVERIFY2(window_->errorBanner()->isHidden(), qPrintable(window_->errorBanner()->text()));
+            QVERIFY(shownWeights().size() > 0);
+        }
+    }
+
+    void computeErrorShowsBannerNotCrash()
+    {
+        const Matrix before = shownWeights();
+        widgets::MatrixTableModel* v = window_->document()->valuesModel();
+        QVERIFY(v->removeRows(0, 1));  // V now has one row fewer than K: cannot compute
+        settle();
+        QVERIFY(!window_->errorBanner()->isHidden());
+        QVERIFY2(window_->errorBanner()->text().contains("values"),
+                 qPrintable(window_->errorBanner()->text()));
+        QVERIFY(shownWeights() == before);  // the last good result stays on screen
+        window_->document()->undoStack()->undo();
+        settle();
+        QVERIFY(window_->errorBanner()->isHidden());
+    }
+
+    void clickMasksCellAndUndoRestores()
+    {
+        widgets::HeatmapWidget* heatmap = window_->heatmap();
+        heatmap->replotNow();
+        const int row = 0, col = int(shownWeights().cols()) - 1;
+        const double before = shownWeights()(row, col);
+        QVERIFY(before != 0.0);
+        const QPoint at = heatmap->cellCenter(row, col).toPoint();
+        QTest::mouseClick(heatmap->plot(), Qt::LeftButton, {}, at);
+        settle();
+        QCOMPARE(shownWeights()(row, col), 0.0);
+
+        // Edit ▸ Undo is the document's undo action with Ctrl+Z.
+        QAction* undo = nullptr;
+        for (QAction* a : window_->findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QKeySequence::Undo)) undo = a;
+        QVERIFY(undo);
+        QVERIFY(undo->isEnabled());
+        undo->trigger();
+        settle();
+        QCOMPARE(shownWeights()(row, col), before);
+    }
+
+    void ctrlClickFocusesQueryWithoutMasking()
+    {
+        widgets::HeatmapWidget* heatmap = window_->heatmap();
+        heatmap->replotNow();
+        const Matrix before = shownWeights();
+        QSignalSpy focused(window_.get(), &MainWindow::queryFocused);
+        const QPoint at = heatmap->cellCenter(1, 0).toPoint();
+        QTest::mouseClick(heatmap->plot(), Qt::LeftButton,
+                          Qt::ControlModifier, at);
+        settle();
+        QCOMPARE(focused.count(), 1);
+        QCOMPARE(focused.at(0).at(0).toInt(), 1);
+        QCOMPARE(window_->focusedQuery(), 1);
+        QVERIFY(shownWeights() == before);
+        QVERIFY(!window_->document()->isModified());
+    }
+
+    void saveOpenRoundTripIsBitExact()
+    {
+        widgets::MatrixTableModel* k = window_->document()->keysModel();
+        QVERIFY(k->setData(k->index(1, 1), 0.1 + 0.2));  // a value with no short decimal form
+        QVERIFY(window_->document()->setTemperature(0.37));
+        const std::string saved = write_session(window_->document()->toSession());
+        const QString path = dir_.filePath("round.json");
+        QVERIFY(window_->fileController()->saveTo(path));
+        QVERIFY(!window_->document()->isModified());
+
+        QVERIFY(window_->fileController()->loadPreset("dot"));
+        QVERIFY(window_->fileController()->openPath(path));
+        QCOMPARE(write_session(window_->document()->toSession()), saved);
+        QCOMPARE(window_->fileController()->currentPath(), path);
+        QCOMPARE(window_->document()->keysModel()->matrix()(1, 1), 0.1 + 0.2);
+    }
+
+    void layoutAndViewOptionsPersist()
+    {
+        QSettings settings(dir_.filePath("layout.ini"), QSettings::IniFormat);
+        MainWindow::Options o;
+        o.prompts = false;
+        o.settings = &settings;
+        o.autosave = false;
+        {
+            MainWindow w(o);
+            w.show();
+            auto* controls = w.findChild<QDockWidget*>("controlsDock");
+            QVERIFY(controls);
+            controls->hide();
+            w.resize(900, 640);
+            QVERIFY(w.close());  // saves geometry and dock state
+        }
+        MainWindow again(o);
+        again.show();
+        QVERIFY(again.findChild<QDockWidget*>("controlsDock")->isHidden());
+        QVERIFY(!again.findChild<QDockWidget*>("editorsDock")->isHidden());
+        QCOMPARE(again.size(), QSize(900, 640));
+    }
+
+    void autosaveIsOfferedBackAfterCrash()
+    {
+        QTemporaryDir autosaveDir;
+        QSettings settings(dir_.filePath("autosave.ini"), QSettings::IniFormat);
+        MainWindow::Options o;
+        o.persistLayout = false;
+        o.settings = &settings;
+        o.autosaveDir = autosaveDir.path();
+        std::string edited;
+        QString saved;
+        {
+            o.prompts = false;
+            MainWindow w(o);
+            widgets::MatrixTableModel* q = w.document()->queriesModel();
+            QVERIFY(q->setData(q->index(0, 1), 4.25));
+            edited = write_session(w.document()->toSession());
+            // Written by the timer normally; a clean exit removes it, so keep a copy ("crash").
+            auto* manager = w.findChild<playground::AutosaveManager*>();
+            QVERIFY(manager);
+            QVERIFY(manager->autosaveNow());
+            saved = manager->autosavePath();
+            QVERIFY(QFile::copy(saved, saved + ".keep"));
+        }
+        QVERIFY(QFile::rename(saved + ".keep", saved));
+
+        o.prompts = true;
+        bool asked = false;
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, this, [&] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+                    asked = true;
+                    box->button(QMessageBox::Yes)->click();
+                }
+        });
+        poll.start(20);
+        MainWindow w(o);
+        w.show();
+        QTRY_VERIFY(asked);
+        poll.stop();
+        QCOMPARE(write_session(w.document()->toSession()), edited);
+        QVERIFY(w.document()->isModified());
+        QVERIFY(w.windowTitle().contains("recovered"));
+    }
+
+    void corruptFileShowsDialogAndKeepsSession()
+    {
+        const QString path = dir_.filePath("broken.json");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"format\": \"attnviz-session\", \"version\": 1, \"queries\": [[1, 2], [3]");
+        f.close();
+        const std::string before = write_session(window_->document()->toSession());
+
+        // The warning box is modal: find and close it from inside its event loop.
+        QString shownText;
+        auto* poll = new QTimer(this);
+        connect(poll, &QTimer::timeout, this, [&] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+                    shownText = box->text();
+                    box->done(QMessageBox::Ok);
+                }
+        });
+        poll->start(20);
+        QVERIFY(!window_->fileController()->openPath(path));
+        poll->stop();
+        delete poll;
+        QVERIFY2(shownText.contains("broken.json"), qPrintable(shownText));
+        QCOMPARE(write_session(window_->document()->toSession()), before);
+        QVERIFY(window_->fileController()->currentPath().isEmpty());
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

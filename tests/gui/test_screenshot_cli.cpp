@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `attnviz screenshot` as users run it: a PNG of the requested size that is not blank, and
+// exit status 2 with one stderr line on bad arguments.
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestScreenshotCli : public QObject {
+    Q_OBJECT
+
+private:
+    static int run(const QStringList& args, QByteArray* err = nullptr)
+    {
+        QProcess p;
+        p.start(QStringLiteral(ATTNVIZ_BIN_DIR "/attnviz"), QStringList{"screenshot"} + args);
+        if (!p.waitForFinished(120000)) return -1;
+        if (err) *err = p.readAllStandardError();
+        return p.exitCode();
+    }
+
+private slots:
+    void writesNonBlankPngOfRequestedSize()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("shot.png");
+        QByteArray err;
+        QCOMPARE(run({"--preset", "tf-tutorial", "--out", out, "--size", "800x600"}, &err), 0);
+        QImage image(out);
+        QVERIFY2(!image.isNull(), err.constData());
+        QCOMPARE(image.size(), QSize(800, 600));
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 3)
+            for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+    }
+
+    void grabsOnePanel()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("heatmap.png");
+        QCOMPARE(run({"--variant", "additive", "--panel", "heatmap", "--out", out, "--size", "900x600"}), 0);
+        QVERIFY(!QImage(out).isNull());
+    }
+
+    void badArgumentsExitTwoWithOneLine()
+    {
+        QByteArray err;
+        QCOMPARE(run({"--preset", "no-such-preset", "--out", "x.png"}, &err), 2);
+        QCOMPARE(err.count('\n'), 1);
+        QCOMPARE(run({"--size", "big"}, &err), 2);
+        QCOMPARE(run({"--preset", "dot"}, &err), 2);  // no --out
+        QVERIFY(err.contains("--out"));
+    }
+};
+
+QTEST_MAIN(TestScreenshotCli)
+#include "test_screenshot_cli.moc"
