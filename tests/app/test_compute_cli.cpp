@@ -7,6 +7,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include "attnviz_process.hpp"
+
 #include <QTest>
 
 #include <cmath>
@@ -14,27 +16,7 @@
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QByteArray out, err;
-};
-
-Run run_attnviz(const QStringList& args, const QByteArray& stdin_data = {})
-{
-    QProcess p;
-    p.setProgram(QStringLiteral(ATTNVIZ_BIN_DIR "/attnviz"));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForStarted()) qFatal("cannot start %s", ATTNVIZ_BIN_DIR "/attnviz");
-    if (!stdin_data.isEmpty()) p.write(stdin_data);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    Run r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using namespace attnviz_test;
 
 QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text)
 {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz inspect` as a user runs it: the real executable, its stdout, stderr and exit status.
+#include "attnviz_process.hpp"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -12,48 +14,20 @@
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QByteArray out, err;
-};
+using namespace attnviz_test;
 
+QJsonObject parse(const Run& r) { return parse_json_object(r.out); }
+
+// `attnviz inspect ARGS...`.
 Run run_inspect(QStringList args)
 {
     args.prepend(QStringLiteral("inspect"));
-    QProcess p;
-    p.setProgram(QStringLiteral(ATTNVIZ_BIN_DIR "/attnviz"));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForStarted()) qFatal("cannot start %s", ATTNVIZ_BIN_DIR "/attnviz");
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    Run r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
+    return run_attnviz(args, {}, 60000);
 }
 
 QString fixture(const char* name)
 {
     return QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/attention/") + QLatin1String(name);
-}
-
-QJsonObject parse(const Run& r)
-{
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(r.out, &error);
-    if (error.error != QJsonParseError::NoError) qWarning("not JSON: %s", r.out.constData());
-    return doc.object();
-}
-
-// One line on stderr, naming the problem; nothing on stdout.
-void expect_bad_input(const Run& r, const char* part)
-{
-    QCOMPARE(r.exit_code, 2);
-    QVERIFY(r.out.isEmpty());
-    QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, r.err.constData());
-    QVERIFY2(r.err.contains(part), r.err.constData());
 }
 
 }  // namespace

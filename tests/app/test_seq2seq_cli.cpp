@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz train` and `attnviz translate` as a user runs them: the real executable, its stdout,
 // stderr and exit status.
+#include "attnviz_process.hpp"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,42 +13,9 @@
 
 namespace {
 
-struct Run {
-    int exit_code = -1;
-    QByteArray out, err;
-};
+using namespace attnviz_test;
 
-Run run_attnviz(const QStringList& args)
-{
-    QProcess p;
-    p.setProgram(QStringLiteral(ATTNVIZ_BIN_DIR "/attnviz"));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForStarted()) qFatal("cannot start %s", ATTNVIZ_BIN_DIR "/attnviz");
-    p.closeWriteChannel();
-    p.waitForFinished(120000);
-    Run r;
-    r.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QJsonObject parse_line(const QByteArray& line)
-{
-    QJsonParseError error{};
-    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-    if (error.error != QJsonParseError::NoError) qWarning("not JSON: %s", line.constData());
-    return doc.object();
-}
-
-void expect_bad_input(const Run& r, const char* part)
-{
-    QCOMPARE(r.exit_code, 2);
-    QVERIFY(r.out.isEmpty());
-    QVERIFY2(r.err.endsWith('\n') && r.err.count('\n') == 1, r.err.constData());
-    QVERIFY2(r.err.contains(part), r.err.constData());
-}
+QJsonObject parse_line(const QByteArray& line) { return parse_json_object(line); }
 
 }  // namespace
 
