@@ -8,6 +8,8 @@
 #include "attnviz/core/random.hpp"
 #include "attnviz/widgets/heatmap_widget.hpp"
 
+#include "attnviz/core/attention.hpp"
+
 #include <QApplication>
 
 #include <benchmark/benchmark.h>
@@ -69,3 +71,35 @@ BENCHMARK(BM_HeatmapSetDataReplot)->Arg(64)->Arg(512)->Unit(benchmark::kMillisec
 BENCHMARK(BM_HeatmapSetDataReplotCausal)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
 
 }  // namespace
+
+// The playground's live path, one edit: Q changes in one cell, scaled dot-product attention is
+// recomputed into the reused result (n_q = n_k = n, d = 64), the weights become the heatmap's
+// snapshot with scores and logits for hover, and the heatmap replots offscreen. The window adds
+// a snapshot copy and, above ~2e6 multiply-adds, a worker-thread hop on top of this.
+void BM_EditRecomputeRepaint(benchmark::State& state)
+{
+    ensureApplication();
+    const Index n = state.range(0), d = 64;
+    Rng rng(7);
+    Matrix Q(n, d), K(n, d), V(n, d);
+    for (Matrix* m : {&Q, &K, &V})
+        for (Index i = 0; i < m->size(); ++i) m->data()[i] = rng.normal();
+    widgets::HeatmapWidget w;
+    w.resize(900, 800);
+    w.show();
+    AttentionResult r;
+    double bump = 0;
+    for (auto _ : state) {
+        Q(0, 0) = bump;
+        bump = bump > 1 ? 0 : bump + 0.01;
+        scaled_dot_attention(Q, K, V, {}, 1.0, r);
+        widgets::HeatmapData data;
+        data.values = r.weights;
+        data.masked = r.masked;
+        data.extras = {{QStringLiteral("score"), r.scores}, {QStringLiteral("logit"), r.logits}};
+        w.setData(std::move(data));
+        w.replotNow();
+    }
+}
+
+BENCHMARK(BM_EditRecomputeRepaint)->Arg(64)->Arg(512)->Unit(benchmark::kMillisecond);
