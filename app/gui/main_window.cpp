@@ -185,8 +185,7 @@ void MainWindow::buildDocks()
     editors_ = new EditorsPanel(document_);
     editors_->setObjectName(QStringLiteral("editors"));
     editors_->setMinimumSize(220, 160);
-    QDockWidget* editorsDock =
-        addDock(editors_, tr("Matrices"), QStringLiteral("editorsDock"), Qt::RightDockWidgetArea);
+    addDock(editors_, tr("Matrices"), QStringLiteral("editorsDock"), Qt::RightDockWidgetArea);
     connect(editors_, &EditorsPanel::importRequested, files_, &FileController::importInto);
     connect(editors_, &EditorsPanel::exportRequested, files_, &FileController::exportMatrix);
 

@@ -150,13 +150,23 @@ void finish(AttentionResult& r, double scale, const Eigen::Ref<const Matrix>& va
 
 }  // namespace
 
+void check_inputs(Variant variant, const Matrix& Q, const Matrix& K, const Matrix& V)
+{
+    if (variant == Variant::FeedForward) {  // pools the keys; Q plays no part
+        check_matrix(K, "keys");
+        check_values(V, K.rows());
+        return;
+    }
+    check_qkv(Q, K, V);
+    if (variant == Variant::Dot || variant == Variant::ScaledDot) check_same_width(Q, K);
+}
+
 // ---- the variants ---------------------------------------------------------------------------
 
 void dot_attention(const Matrix& Q, const Matrix& K, const Matrix& V, const MaskSpec& mask,
                    double temperature, AttentionResult& r)
 {
-    check_qkv(Q, K, V);
-    check_same_width(Q, K);
+    check_inputs(Variant::Dot, Q, K, V);
     r.scores.resize(Q.rows(), K.rows());
     r.scores.noalias() = Q * K.transpose();  // (n_q × n_k) q_i · k_j
     finish(r, 1.0, V, mask, temperature);
@@ -165,8 +175,7 @@ void dot_attention(const Matrix& Q, const Matrix& K, const Matrix& V, const Mask
 void scaled_dot_attention(const Matrix& Q, const Matrix& K, const Matrix& V, const MaskSpec& mask,
                           double temperature, AttentionResult& r)
 {
-    check_qkv(Q, K, V);
-    check_same_width(Q, K);
+    check_inputs(Variant::ScaledDot, Q, K, V);
     r.scores.resize(Q.rows(), K.rows());
     r.scores.noalias() = Q * K.transpose();  // (n_q × n_k) q_i · k_j
     // ÷√d_k keeps the logits' variance near 1 for unit-variance inputs (Vaswani et al. 2017).
@@ -335,8 +344,7 @@ void random_synthesizer_attention(const Matrix& Q, const Matrix& K, const Matrix
 void feed_forward_attention(const Matrix& K, const Matrix& V, const FeedForwardParams& p,
                             const MaskSpec& mask, double temperature, AttentionResult& r)
 {
-    check_matrix(K, "keys");
-    check_values(V, K.rows());
+    check_inputs(Variant::FeedForward, K, K, V);
     check_param(p.w, 1, K.cols(), "w");
     if (!std::isfinite(p.b)) throw std::invalid_argument("b: expected a finite number");
     // e_j = tanh(w · k_j + b): (1 × n_k). Keras builds this as Dense(1, tanh) → Flatten →

@@ -155,7 +155,9 @@ std::string expected_shape(const ParameterSpec& s, Index rows, Index cols)
     return shape_string(rows, cols);
 }
 
-void validate(Variant variant, const InputDims& dims, const Parameters& params)
+}  // namespace
+
+void check_parameters(Variant variant, const InputDims& dims, const Parameters& params)
 {
     const std::vector<ParameterSpec> specs = parameter_specs(variant, dims, hyper_of(variant, params));
     for (const auto& [name, value] : params.tensors) {
@@ -190,6 +192,8 @@ void validate(Variant variant, const InputDims& dims, const Parameters& params)
     }
 }
 
+namespace {
+
 Matrix optional_tensor(const Parameters& p, const std::string& name)
 {
     const Matrix* m = p.find(name);
@@ -211,7 +215,7 @@ void compute_attention(Variant variant, const Matrix& Q, const Matrix& K, const 
                        const Parameters& params, const MaskSpec& mask, double temperature,
                        AttentionResult& r)
 {
-    validate(variant, dims_of(Q, K, V), params);
+    check_parameters(variant, dims_of(Q, K, V), params);
     const auto get = [&](const char* name) { return optional_tensor(params, name); };
 
     switch (variant) {

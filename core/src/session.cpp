@@ -215,9 +215,10 @@ Session session_from_json(const json::Value& root)
 Session parse_session(std::string_view json_text)
 {
     Session s = session_from_json(json::parse(json_text));
-    // Shapes that depend on the variant (and the parameters' shapes) are checked by computing
-    // once: the sessions are small, and this way the checks cannot drift from the math.
-    compute_session(s);
+    // Shapes that depend on the variant and the parameters are checked by the same functions
+    // the computation calls at entry, without computing: a 2048-token session loads without
+    // an attention pass the caller will run again anyway.
+    check_session(s);
     return s;
 }
 

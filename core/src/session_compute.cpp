@@ -13,7 +13,13 @@ namespace {
 
 std::string count(std::size_t n) { return std::to_string(n); }
 
-// What the variant functions cannot name by the file's paths: labels and masks.
+bool needs_parameters(const Session& s)
+{
+    return !parameter_specs(s.variant, dims_of(s.queries, s.keys, s.values), s.hyper).empty();
+}
+
+}  // namespace
+
 void check_session(const Session& s)
 {
     if (!s.query_tokens.empty() && static_cast<Index>(s.query_tokens.size()) != s.queries.rows())
@@ -40,14 +46,14 @@ void check_session(const Session& s)
     if (m.size() != 0 && (m.rows() != n_q || m.cols() != n_k))
         throw std::invalid_argument("mask.matrix: expected " + shape_string(n_q, n_k) + ", got " +
                                     shape_string(m.rows(), m.cols()));
-}
 
-bool needs_parameters(const Session& s)
-{
-    return !parameter_specs(s.variant, dims_of(s.queries, s.keys, s.values), s.hyper).empty();
+    check_inputs(s.variant, s.queries, s.keys, s.values);
+    const InputDims dims = dims_of(s.queries, s.keys, s.values);
+    if (s.params_given) check_parameters(s.variant, dims, s.params);
+    // Generation refuses hyper-parameters it cannot use (h not divisible by H); the parameters
+    // are parameter-sized, so making them here costs nothing next to the attention itself.
+    else if (needs_parameters(s)) initialise_parameters(s.variant, dims, s.hyper);
 }
-
-}  // namespace
 
 ComputeOutcome compute_session(const Session& s)
 {

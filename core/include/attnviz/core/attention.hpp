@@ -67,6 +67,11 @@ struct AttentionResult {
     Matrix scaled() const { return scores * scale; }
 };
 
+// The entry checks of `variant` on its inputs (sizes, d_q = d_k where a dot product needs it,
+// one value row per key, finite entries), without computing anything: what a file reader runs
+// to refuse a bad session before any work. Throws std::invalid_argument as the variant would.
+void check_inputs(Variant variant, const Matrix& Q, const Matrix& K, const Matrix& V);
+
 // ---- learned parameters, one struct per variant --------------------------------------------
 
 struct AdditiveParams {

@@ -56,6 +56,10 @@ std::vector<ParameterSpec> parameter_specs(Variant variant, const InputDims& dim
 // identical for identical (variant, dims, hyper) on every platform.
 Parameters initialise_parameters(Variant variant, const InputDims& dims, const ParamHyper& hyper);
 
+// Checks names, shapes and finiteness of `params` against the specs of `variant` for inputs of
+// `dims`: "params.W_q: expected 8x4, got 8x3", "params: missing W_k, ...", unknown names.
+void check_parameters(Variant variant, const InputDims& dims, const Parameters& params);
+
 // Check names and shapes against the specs (throws std::invalid_argument such as
 // "params.W_q: expected 8x4, got 8x3" or "params: missing W_k"), then run the variant.
 AttentionResult compute_attention(Variant variant, const Matrix& Q, const Matrix& K,

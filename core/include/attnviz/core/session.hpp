@@ -51,6 +51,11 @@ json::Value session_to_json(const Session& s);
 // lists, feed_forward's b as a number, multi_head's num_heads as an integer.
 json::Value params_to_json(Variant variant, const Parameters& params);
 
+// Everything compute_session would refuse, checked without computing (cost proportional to the
+// inputs, not to n_q × n_k): labels, temperature, mask, the inputs' shapes for the variant, and
+// the parameters, given or generated from s.hyper. Throws std::invalid_argument.
+void check_session(const Session& s);
+
 struct ComputeOutcome {
     AttentionResult result;
     Parameters params;              // the parameters used, given or generated
