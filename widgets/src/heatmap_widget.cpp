@@ -120,6 +120,12 @@ HeatmapWidget::HeatmapWidget(QWidget* parent) : QWidget(parent), plot_(new QCust
     overlay_ = new detail::HeatmapOverlay(rect, QStringLiteral("cells"));
 
     connect(plot_, &QCustomPlot::beforeReplot, this, &HeatmapWidget::updateTickLabels);
+    // beforeReplot sees the axis rect of the previous layout, so after a resize the label
+    // strides were computed for the old size (4 keys showing as "x", "z"). Checking again once
+    // the layout is done and replotting only if they changed converges in one extra pass.
+    connect(plot_, &QCustomPlot::afterLayout, this, [this] {
+        if (updateTickLabels()) plot_->replot(QCustomPlot::rpQueuedReplot);
+    });
     connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapWidget::onMouseMove);
     connect(plot_, &QCustomPlot::mousePress, this, &HeatmapWidget::onMousePress);
     connect(plot_, &QCustomPlot::mouseRelease, this, &HeatmapWidget::onMouseRelease);
@@ -258,7 +264,7 @@ void HeatmapWidget::updateTitleAndCaption()
     }
 }
 
-void HeatmapWidget::updateTickLabels()
+bool HeatmapWidget::updateTickLabels()
 {
     // Runs before every replot: the strides depend on the axis rect's current size.
     QCPAxisRect* rect = plot_->axisRect();
@@ -276,7 +282,7 @@ void HeatmapWidget::updateTickLabels()
     want.xStride = niceStride(std::max(1, static_cast<int>(std::ceil((want.xRotated ? lineH : widest + 6) / std::max(cellW, 1e-3)))));
     want.yStride = niceStride(std::max(1, static_cast<int>(std::ceil(lineH / std::max(cellH, 1e-3)))));
     want.labelsVersion = labelsVersion_;
-    if (want == ticks_) return;
+    if (want == ticks_) return false;
     ticks_ = want;
 
     auto fill = [](QCPAxis* axis, const QStringList& labels, int n, int stride) {
@@ -291,6 +297,7 @@ void HeatmapWidget::updateTickLabels()
     fill(plot_->xAxis, data_.colLabels, cols, want.xStride);
     fill(plot_->yAxis, data_.rowLabels, rows, want.yStride);
     plot_->xAxis->setTickLabelRotation(want.xRotated ? 90 : 0);
+    return true;
 }
 
 void HeatmapWidget::setColormap(Colormap c)

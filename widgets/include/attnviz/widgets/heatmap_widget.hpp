@@ -97,7 +97,7 @@ protected:
 private:
     void applyData();
     void applyRange();
-    void updateTickLabels();
+    bool updateTickLabels();  // true when the ticks changed
     void updateTitleAndCaption();
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
