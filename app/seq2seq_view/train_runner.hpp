@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Runs one training job on its own QThread: prepares the data, trains (core train_seq2seq),
+// decodes the probe sentence every few epochs, computes the held-out BLEU. Results reach the
+// GUI thread as copies through queued calls; the trainer's model is never shared while it
+// trains. Pause, resume and stop go through a thread-safe seq2seq::TrainControl.
+#pragma once
+
+#include "seq2seq_view/seq2seq_types.hpp"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QThread;
+
+namespace attnviz::seq2seq {
+class TrainControl;
+}
+
+namespace attnviz::gui {
+
+class TrainRunner : public QObject {
+    Q_OBJECT
+
+public:
+    explicit TrainRunner(QObject* parent = nullptr);
+    ~TrainRunner() override;  // stops a running job and waits for its thread
+
+    // False (and nothing starts) while a job runs.
+    bool start(const TrainJob& job);
+    void pause();
+    void resume();
+    void stop();
+    bool isRunning() const { return running_; }
+    bool isPaused() const;
+    // Blocks the calling (GUI) thread until the job's thread ends; the final signals are still
+    // queued afterwards (process events to receive them). For the screenshot mode.
+    bool waitForThread(unsigned long ms);
+
+signals:
+    void prepared(attnviz::gui::TrainPrepared info);
+    void epochFinished(attnviz::seq2seq::EpochStats stats);
+    void snapshotReady(attnviz::gui::AlignmentSnapshot snapshot);
+    void finished(attnviz::gui::TrainOutcome outcome);
+    // Bad data or a failure: one readable line. The current model is untouched.
+    void failed(QString message);
+    void pausedChanged(bool paused);
+
+private:
+    void run(TrainJob job, std::shared_ptr<seq2seq::TrainControl> control);  // on the worker thread
+
+    QPointer<QThread> thread_;
+    std::shared_ptr<seq2seq::TrainControl> control_;
+    bool running_ = false;
+};
+
+}  // namespace attnviz::gui
