@@ -10,9 +10,7 @@
 #include "attnviz/widgets/matrix_table_model.hpp"
 
 #include <QDir>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QMessageBox>
 #include <QWidget>
 
 #include <stdexcept>
@@ -23,8 +21,19 @@ using playground::PlaygroundDocument;
 
 FileController::FileController(PlaygroundDocument* document, playground::AppSettings* settings,
                                QWidget* dialogParent, QObject* parent)
-    : QObject(parent), document_(document), settings_(settings), dialogParent_(dialogParent)
+    : QObject(parent),
+      document_(document),
+      settings_(settings),
+      dialogParent_(dialogParent),
+      dialogs_(makeQtFileDialogs())
 {
+}
+
+FileController::~FileController() = default;
+
+void FileController::setDialogs(std::unique_ptr<FileDialogs> dialogs)
+{
+    if (dialogs) dialogs_ = std::move(dialogs);
 }
 
 QString FileController::displayName() const
@@ -57,18 +66,18 @@ void FileController::rememberDir(const QString& file)
 
 void FileController::warn(const QString& title, const QString& text)
 {
-    QMessageBox::warning(dialogParent_, title, text);
+    dialogs_->warn(dialogParent_, title, text);
 }
 
 bool FileController::maybeSave()
 {
     if (!prompts_ || !document_->isModified()) return true;
-    const auto answer = QMessageBox::question(
-        dialogParent_, tr("Unsaved changes"),
-        tr("The session \"%1\" has unsaved changes. Save them?").arg(displayName()),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
-    if (answer == QMessageBox::Save) return save();
-    return answer == QMessageBox::Discard;
+    switch (dialogs_->askSaveChanges(dialogParent_, displayName())) {
+    case FileDialogs::SaveAnswer::Save: return save();
+    case FileDialogs::SaveAnswer::Discard: return true;
+    case FileDialogs::SaveAnswer::Cancel: return false;
+    }
+    return false;
 }
 
 bool FileController::loadPreset(const QString& name)
@@ -127,12 +136,17 @@ void FileController::newFromPreset(const QString& name)
 
 void FileController::open()
 {
-    if (!maybeSave()) return;
-    const QString path = QFileDialog::getOpenFileName(
-        dialogParent_, tr("Open session"), startDir(), tr("attnviz sessions (*.json);;All files (*)"));
+    const QString path = dialogs_->openFileName(
+        dialogParent_, tr("Open"), startDir(),
+        tr("attnviz sessions (*.json);;Attention tensors and seq2seq models (*.npy *.safetensors);;"
+           "All files (*)"));
     if (path.isEmpty()) return;
     rememberDir(path);
-    openPath(path);
+    if (QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) != 0) {
+        emit otherFileChosen(path);  // opens in another window: this session stays as it is
+        return;
+    }
+    if (maybeSave()) openPath(path);
 }
 
 void FileController::openRecent(const QString& path)
@@ -157,9 +171,9 @@ bool FileController::saveAs()
     const QString suggested =
         QDir(startDir()).filePath((presetName_.isEmpty() ? QStringLiteral("session") : presetName_) +
                                   QStringLiteral(".json"));
-    QString path = QFileDialog::getSaveFileName(dialogParent_, tr("Save session as"),
+    QString path = dialogs_->saveFileName(dialogParent_, tr("Save session as"),
                                                 path_.isEmpty() ? suggested : path_,
-                                                tr("attnviz sessions (*.json)"));
+                                                tr("attnviz sessions (*.json)"), nullptr);
     if (path.isEmpty()) return false;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".json");
     rememberDir(path);
@@ -169,7 +183,7 @@ bool FileController::saveAs()
 void FileController::importInto(widgets::MatrixTableModel* model)
 {
     if (!model) return;
-    const QString path = QFileDialog::getOpenFileName(
+    const QString path = dialogs_->openFileName(
         dialogParent_, tr("Import matrix into %1").arg(model->name()), startDir(),
         tr("Matrices (*.csv *.tsv *.txt *.npy);;All files (*)"));
     if (path.isEmpty()) return;
@@ -187,9 +201,9 @@ void FileController::importInto(widgets::MatrixTableModel* model)
 void FileController::exportMatrix(widgets::MatrixTableModel* model)
 {
     if (!model) return;
-    QString path = QFileDialog::getSaveFileName(
+    QString path = dialogs_->saveFileName(
         dialogParent_, tr("Export %1 as CSV").arg(model->name()),
-        QDir(startDir()).filePath(model->name() + QStringLiteral(".csv")), tr("CSV (*.csv)"));
+        QDir(startDir()).filePath(model->name() + QStringLiteral(".csv")), tr("CSV (*.csv)"), nullptr);
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".csv");
     rememberDir(path);
@@ -203,7 +217,7 @@ void FileController::exportMatrix(widgets::MatrixTableModel* model)
 void FileController::exportHeatmap(widgets::HeatmapWidget* heatmap)
 {
     QString filter;
-    QString path = QFileDialog::getSaveFileName(
+    QString path = dialogs_->saveFileName(
         dialogParent_, tr("Export heatmap"), QDir(startDir()).filePath(QStringLiteral("weights.png")),
         tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
     if (path.isEmpty()) return;

@@ -6,8 +6,12 @@
 // and the current session is left exactly as it was.
 #pragma once
 
+#include "gui/file_dialogs.hpp"
+
 #include <QObject>
 #include <QString>
+
+#include <memory>
 
 class QWidget;
 
@@ -29,6 +33,10 @@ class FileController : public QObject {
 public:
     FileController(playground::PlaygroundDocument* document, playground::AppSettings* settings,
                    QWidget* dialogParent, QObject* parent = nullptr);
+    ~FileController() override;
+
+    // Replaces the Qt dialogs (tests script the answers). Never null.
+    void setDialogs(std::unique_ptr<FileDialogs> dialogs);
 
     // The file the session was opened from or saved to; empty for a preset or a new session.
     QString currentPath() const { return path_; }
@@ -44,6 +52,8 @@ public:
     // False and a warning box naming the problem; the document is untouched then.
     bool openPath(const QString& path);
     bool saveTo(const QString& path);
+    // A warning box (or the scripted dialogs' record of it).
+    void warn(const QString& title, const QString& text);
     // After an autosave was restored: no file, no preset; the title says what it is.
     void setRecovered();
 
@@ -61,16 +71,18 @@ signals:
     void pathChanged(const QString& path);
     void recentFilesChanged();
     void statusMessage(const QString& text);
+    // File ▸ Open chose a file that is not a session (attention tensors, a model).
+    void otherFileChosen(const QString& path);
 
 private:
     void setPath(const QString& path);
     QString startDir() const;
     void rememberDir(const QString& file);
-    void warn(const QString& title, const QString& text);
 
     playground::PlaygroundDocument* document_;
     playground::AppSettings* settings_;
     QWidget* dialogParent_;
+    std::unique_ptr<FileDialogs> dialogs_;
     QString path_;
     QString presetName_;
     bool prompts_ = true;
