@@ -3,8 +3,9 @@
 // budget is one frame (16 ms) for recompute + repaint at n_q = n_k = 512, so the repaint must
 // take a small part of it.
 //
-// Needs attnviz::widgets linked into attnviz_bench. A QApplication is created on first use,
-// on the offscreen platform unless QT_QPA_PLATFORM says otherwise, so it runs headless.
+// Needs attnviz::widgets linked into attnviz_bench; draws offscreen (bench_qt_app.hpp).
+#include "bench_qt_app.hpp"
+
 #include "attnviz/core/random.hpp"
 #include "attnviz/widgets/heatmap_widget.hpp"
 
@@ -18,15 +19,7 @@ namespace {
 
 using namespace attnviz;
 
-void ensureApplication()
-{
-    if (QApplication::instance()) return;
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "attnviz_bench";
-    static char* argv[] = {name, nullptr};
-    static QApplication app(argc, argv);
-}
+using attnviz::bench::ensureApplication;
 
 widgets::HeatmapData snapshot(Index n, bool causal)
 {

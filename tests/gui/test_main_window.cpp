@@ -5,6 +5,8 @@
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
 #include "gui/main_window.hpp"
+#include "gui/panels/compare_panel.hpp"
+#include "gui/panels/step_inspector_panel.hpp"
 #include "playground/autosave.hpp"
 #include "playground/playground_document.hpp"
 #include "playground/recompute_controller.hpp"
@@ -119,6 +121,24 @@ private slots:
             QVERIFY2(window_->errorBanner()->isHidden(), qPrintable(window_->errorBanner()->text()));
             QVERIFY(shownWeights().size() > 0);
         }
+    }
+
+    void backgroundPanelsDrawWhenShown()
+    {
+        // Compare sits behind the step inspector's tab: an edit must not draw it (at 2048
+        // tokens its maps cost GUI time nobody sees), and raising its tab draws the newest.
+        auto* compare = window_->findChild<gui::panels::ComparePanel*>();
+        auto* steps = window_->findChild<gui::panels::StepInspectorPanel*>();
+        QVERIFY(compare && steps);
+        widgets::MatrixTableModel* q = window_->document()->queriesModel();
+        QVERIFY(q->setData(q->index(0, 0), q->matrix()(0, 0) + 3.0));
+        settle();
+        QVERIFY(steps->stepMap("weights")->data().values == shownWeights());  // drawn at once
+        const Matrix& inCompare = compare->mapA()->data().values;
+        QVERIFY(inCompare.size() != shownWeights().size() || inCompare != shownWeights());  // not drawn
+        window_->findChild<QDockWidget*>("compareDock")->raise();
+        QTRY_COMPARE(compare->mapA()->data().values.rows(), shownWeights().rows());
+        QVERIFY(compare->mapA()->data().values == shownWeights());
     }
 
     void computeErrorShowsBannerNotCrash()

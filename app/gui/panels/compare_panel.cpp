@@ -115,7 +115,12 @@ void ComparePanel::setSettings(const CompareSettings& s)
 void ComparePanel::showResult(const playground::ResultSnapshotPtr& snapshot)
 {
     snapshot_ = snapshot;
-    recompute();
+    if (deferred_.offer(snapshot)) recompute();
+}
+
+void ComparePanel::setOnScreen(bool on)
+{
+    if (deferred_.setOnScreen(on)) recompute();
 }
 
 QString ComparePanel::sentence() const { return sentence_->text(); }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "gui/panels/compare_config.hpp"
+#include "gui/panels/deferred_snapshot.hpp"
 
 #include <QWidget>
 
@@ -24,6 +25,8 @@ public:
     explicit ComparePanel(QWidget* parent = nullptr);
 
     void showResult(const playground::ResultSnapshotPtr& snapshot);
+    // False while the panel's dock is a background tab: results are kept, drawn when shown.
+    void setOnScreen(bool on);
 
     // B's configuration; the controls follow (and recompute).
     void setSettings(const CompareSettings& settings);
@@ -41,6 +44,7 @@ private:
     void recompute();
 
     playground::ResultSnapshotPtr snapshot_;
+    DeferredSnapshot deferred_;  // B is computed only when the panel is seen
     Comparison comparison_;
     QComboBox* variant_;
     QDoubleSpinBox* temperature_;

@@ -34,13 +34,18 @@ QueryFocusPanel::QueryFocusPanel(QWidget* parent) : QWidget(parent)
 void QueryFocusPanel::showResult(const playground::ResultSnapshotPtr& snapshot)
 {
     snapshot_ = snapshot;
-    refresh();
+    if (deferred_.offer(snapshot)) refresh();
+}
+
+void QueryFocusPanel::setOnScreen(bool on)
+{
+    if (deferred_.setOnScreen(on)) refresh();
 }
 
 void QueryFocusPanel::setFocusedQuery(int row)
 {
     row_ = std::max(0, row);
-    refresh();
+    if (!deferred_.isStale()) refresh();  // else drawn when shown
 }
 
 QString QueryFocusPanel::entropyLine() const

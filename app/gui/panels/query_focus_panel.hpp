@@ -3,6 +3,8 @@
 // weighted sum of the value rows.
 #pragma once
 
+#include "gui/panels/deferred_snapshot.hpp"
+
 #include "playground/result_snapshot.hpp"
 
 #include <QWidget>
@@ -22,6 +24,8 @@ public:
     explicit QueryFocusPanel(QWidget* parent = nullptr);
 
     void showResult(const playground::ResultSnapshotPtr& snapshot);
+    // False while the panel's dock is a background tab: results are kept, drawn when shown.
+    void setOnScreen(bool on);
     // The row to show; clamped into the result's rows (feed-forward has one).
     void setFocusedQuery(int row);
     int focusedQuery() const { return row_; }
@@ -40,6 +44,7 @@ private:
     void refresh();
 
     playground::ResultSnapshotPtr snapshot_;
+    DeferredSnapshot deferred_;  // holds the same snapshot; says when to draw it
     int row_ = 0;
     widgets::BarChartWidget* bars_;
     QLabel* sum_;

@@ -23,8 +23,8 @@ using widgets::HeatmapWidget;
 namespace {
 
 // Small enough that five fit a docked panel's width at a glance, big enough for token labels.
-constexpr QSize kMapMinimum{290, 200};
-constexpr QSize kMaskedMapMinimum{330, 200};
+constexpr QSize kMapMinimum{290, 170};
+constexpr QSize kMaskedMapMinimum{330, 170};
 
 QString scoreFormula(Variant v)
 {
@@ -74,6 +74,7 @@ StepInspectorPanel::StepInspectorPanel(QWidget* parent) : QWidget(parent)
     scroll_ = new QScrollArea(this);
     scroll_->setWidgetResizable(true);
     scroll_->setFrameShape(QFrame::NoFrame);
+    scroll_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);  // maps fit the height
     chain_ = new QWidget;
     chainRow_ = new QHBoxLayout(chain_);
     chainRow_->setContentsMargins(0, 0, 0, 0);
@@ -90,7 +91,7 @@ StepInspectorPanel::StepInspectorPanel(QWidget* parent) : QWidget(parent)
 
     ffBars_ = new widgets::BarChartWidget(chain_);
     ffBars_->setObjectName(QStringLiteral("step.ffBars"));
-    ffBars_->setMinimumSize(320, 200);
+    ffBars_->setMinimumSize(320, 170);
     ffText_ = new QLabel(this);
     ffText_->setObjectName(QStringLiteral("step.ffExplanation"));
     ffText_->setWordWrap(true);
@@ -145,6 +146,16 @@ HeatmapWidget* StepInspectorPanel::stepMap(const QString& step) const
 QList<HeatmapWidget*> StepInspectorPanel::headMaps() const { return heads_.mid(0, headsShown_); }
 
 void StepInspectorPanel::showResult(const playground::ResultSnapshotPtr& snapshot)
+{
+    if (deferred_.offer(snapshot)) render(snapshot);
+}
+
+void StepInspectorPanel::setOnScreen(bool on)
+{
+    if (deferred_.setOnScreen(on)) render(deferred_.latest());
+}
+
+void StepInspectorPanel::render(const playground::ResultSnapshotPtr& snapshot)
 {
     const bool any = snapshot && snapshot->outcome.result.weights.size() != 0;
     scroll_->setVisible(any);

@@ -4,6 +4,7 @@
 // their mean; feed-forward shows its (1 × n) weights as bars and what RepeatVector and Permute do.
 #pragma once
 
+#include "gui/panels/deferred_snapshot.hpp"
 #include "playground/result_snapshot.hpp"
 
 #include <QList>
@@ -27,6 +28,8 @@ public:
     explicit StepInspectorPanel(QWidget* parent = nullptr);
 
     void showResult(const playground::ResultSnapshotPtr& snapshot);
+    // False while the panel's dock is a background tab: results are kept, drawn when shown.
+    void setOnScreen(bool on);
 
     // The chain's maps by step: "scores", "scaled", "logits", "weights", "output" (hidden ones
     // included; check isVisibleTo(panel)).
@@ -39,6 +42,7 @@ public:
     QSize sizeHint() const override { return {900, 300}; }
 
 private:
+    void render(const playground::ResultSnapshotPtr& snapshot);
     widgets::HeatmapWidget* addMap(QHBoxLayout* row, const QString& step);
     QLabel* addArrow(QHBoxLayout* row);
     void showChain(const playground::ResultSnapshot& s);
@@ -62,6 +66,7 @@ private:
     int headsShown_ = 0;
     widgets::BarChartWidget* ffBars_;
     QLabel* ffText_;
+    DeferredSnapshot deferred_;
 };
 
 }  // namespace attnviz::gui::panels
