@@ -5,6 +5,7 @@
 #include "gui/gui_main.hpp"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <cstdio>
@@ -39,6 +40,8 @@ QString usage_text()
     out << "attnviz " << ATTNVIZ_VERSION << " — attention mechanisms, visible and touchable\n\n"
         << "Usage:\n"
         << "  attnviz                 open the GUI on the default example\n"
+        << "  attnviz FILE            open a session (.json), attention tensors (.npy,\n"
+        << "                          .safetensors) or a seq2seq model in the GUI\n"
         << "  attnviz COMMAND [ARGS]  run a command-line mode\n"
         << "  attnviz COMMAND --help  describe one command\n\n"
         << "Commands:\n";
@@ -67,7 +70,9 @@ int run(int argc, char** argv)
                 return c.run(args);
             }
         }
-        if (!first.empty() && first[0] != '-') {
+        // `attnviz FILE` opens the file in the GUI; anything else that is not an option is a
+        // mistyped command.
+        if (!first.empty() && first[0] != '-' && !QFileInfo::exists(QString::fromLocal8Bit(argv[1]))) {
             std::fprintf(stderr, "attnviz: unknown command '%s' (see attnviz --help)\n", argv[1]);
             return kExitBadInput;
         }

@@ -12,5 +12,9 @@ int run_inspect(const QStringList& args);  // inspect_command.cpp
 int run_train(const QStringList& args);    // train_command.cpp
 int run_translate(const QStringList& args);  // translate_command.cpp
 int run_screenshot(const QStringList& args);  // gui/screenshot_command.cpp
+// `attnviz screenshot --open FILE ...` and `attnviz screenshot --seq2seq ...`: run_screenshot
+// hands these over whole.
+int run_inspector_screenshot(const QStringList& args);  // inspector/inspector_screenshot.cpp
+int run_seq2seq_screenshot(const QStringList& args);    // seq2seq_view/seq2seq_screenshot.cpp
 
 }  // namespace attnviz::cli

@@ -7,6 +7,7 @@
 #include "gui/controls_panel.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
+#include "gui/window_launcher.hpp"
 #include "gui/panels/compare_panel.hpp"
 #include "gui/panels/formula_view.hpp"
 #include "gui/panels/query_focus_panel.hpp"
@@ -23,6 +24,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -59,6 +61,9 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     controller_ = new RecomputeController(document_, this);
     files_ = new FileController(document_, settings_.get(), this, this);
     files_->setPrompts(options.prompts);
+    windows_ = new WindowLauncher({options.prompts, options.settings}, this);
+    // File ▸ Open also takes attention tensors and models: they open in their own windows.
+    connect(files_, &FileController::otherFileChosen, this, &MainWindow::openAnyFile);
 
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
@@ -212,15 +217,20 @@ void MainWindow::addResultPanelDocks()
 
     auto* steps = new StepInspectorPanel;
     steps->setObjectName(QStringLiteral("stepInspector"));
+    // Not wrapped in a vertical scroll area: the chain scrolls sideways inside the panel, and
+    // its maps shrink to the dock's height (on a 1366×768 screen a vertical scroll would hide
+    // the key labels under the dock's edge).
     QDockWidget* stepsDock = addDock(steps, tr("Step inspector"), QStringLiteral("stepInspectorDock"),
-                                     Qt::BottomDockWidgetArea, true);
+                                     Qt::BottomDockWidgetArea, false);
     connect(controller_, &RecomputeController::resultReady, steps, &StepInspectorPanel::showResult);
+    connect(stepsDock, &QDockWidget::visibilityChanged, steps, &StepInspectorPanel::setOnScreen);
 
     auto* focus = new QueryFocusPanel;
     focus->setObjectName(QStringLiteral("queryFocus"));
     QDockWidget* focusDock =
         addDock(focus, tr("Query focus"), QStringLiteral("queryFocusDock"), Qt::BottomDockWidgetArea, true);
     connect(controller_, &RecomputeController::resultReady, focus, &QueryFocusPanel::showResult);
+    connect(focusDock, &QDockWidget::visibilityChanged, focus, &QueryFocusPanel::setOnScreen);
     connect(this, &MainWindow::queryFocused, focus, [focus, focusDock](int row) {
         focus->setFocusedQuery(row);
         focusDock->show();
@@ -232,6 +242,7 @@ void MainWindow::addResultPanelDocks()
     QDockWidget* compareDock =
         addDock(compare, tr("Compare"), QStringLiteral("compareDock"), Qt::BottomDockWidgetArea, true);
     connect(controller_, &RecomputeController::resultReady, compare, &ComparePanel::showResult);
+    connect(compareDock, &QDockWidget::visibilityChanged, compare, &ComparePanel::setOnScreen);
 
     // Default arrangement: the formula above the matrix editors on the right; the three
     // result panels as tabs below the heatmap, the step chain in front.
@@ -385,7 +396,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 {
     const QList<QUrl> urls = event->mimeData()->urls();
     if (urls.size() == 1 && urls.front().isLocalFile() &&
-        QFileInfo(urls.front().toLocalFile()).suffix().compare("json", Qt::CaseInsensitive) == 0)
+        WindowLauncher::kindOf(urls.front().toLocalFile()) != WindowLauncher::FileKind::Unknown)
         event->acceptProposedAction();
 }
 
@@ -394,9 +405,22 @@ void MainWindow::dropEvent(QDropEvent* event)
     const QString path = event->mimeData()->urls().value(0).toLocalFile();
     event->acceptProposedAction();
     // Queued: a modal question inside a drop handler blocks the drag source's application.
-    QMetaObject::invokeMethod(this, [this, path] {
-        if (files_->maybeSave()) files_->openPath(path);
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(this, [this, path] { openAnyFile(path); }, Qt::QueuedConnection);
+}
+
+bool MainWindow::openAnyFile(const QString& path)
+{
+    switch (WindowLauncher::kindOf(path)) {
+    case WindowLauncher::FileKind::Session: return files_->maybeSave() && files_->openPath(path);
+    case WindowLauncher::FileKind::AttentionTensors:
+    case WindowLauncher::FileKind::Seq2SeqModel: return windows_->openInOtherWindow(path);
+    case WindowLauncher::FileKind::Unknown: break;
+    }
+    files_->warn(tr("Cannot open file"),
+                 tr("%1: attnviz opens sessions (.json), attention tensors (.npy, .safetensors) "
+                    "and seq2seq models (.safetensors).")
+                     .arg(QDir::toNativeSeparators(path)));
+    return false;
 }
 
 }  // namespace attnviz::gui

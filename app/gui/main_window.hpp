@@ -36,6 +36,7 @@ namespace attnviz::gui {
 class ControlsPanel;
 class EditorsPanel;
 class FileController;
+class WindowLauncher;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -62,6 +63,11 @@ public:
     playground::RecomputeController* controller() const { return controller_; }
     playground::AppSettings* settings() const { return settings_.get(); }
     FileController* fileController() const { return files_; }
+    // Opens the seq2seq model window and the attention-file inspector (Window menu).
+    WindowLauncher* windows() const { return windows_; }
+    // A session goes to this window, model and attention files to theirs. False (with a
+    // warning box) when the session cannot be read or the file type is unknown.
+    bool openAnyFile(const QString& path);
     widgets::HeatmapWidget* heatmap() const { return heatmap_; }
     ControlsPanel* controlsPanel() const { return controls_; }
     EditorsPanel* editorsPanel() const { return editors_; }
@@ -116,6 +122,7 @@ private:
     playground::RecomputeController* controller_ = nullptr;
     playground::AutosaveManager* autosave_ = nullptr;
     FileController* files_ = nullptr;
+    WindowLauncher* windows_ = nullptr;
 
     widgets::HeatmapWidget* heatmap_ = nullptr;
     QLabel* banner_ = nullptr;

@@ -5,6 +5,7 @@
 #include "gui/app_palette.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
+#include "gui/window_launcher.hpp"
 #include "playground/app_settings.hpp"
 #include "playground/playground_document.hpp"
 #include "presets.hpp"
@@ -70,7 +71,8 @@ void MainWindow::buildMenus()
         a->setToolTip(tr("Start a new session from the %1 example").arg(name));
         connect(a, &QAction::triggered, files_, [this, name] { files_->newFromPreset(name); });
     }
-    QAction* open = makeAction(this, tr("&Open…"), QKeySequence::Open, tr("Open a session file"));
+    QAction* open = makeAction(this, tr("&Open…"), QKeySequence::Open,
+                               tr("Open a session, or attention tensors / a model in their window"));
     open->setIcon(st->standardIcon(QStyle::SP_DialogOpenButton));
     connect(open, &QAction::triggered, files_, &FileController::open);
     file->addAction(open);
@@ -167,6 +169,19 @@ void MainWindow::buildMenus()
     connect(paletteGroup_, &QActionGroup::triggered, this,
             [this](QAction* a) { applyPalette(a->data().toInt()); });
 
+    // ---- Window: the program's other two windows ----
+    QMenu* windowMenu = menuBar()->addMenu(tr("&Window"));
+    windowMenu->setToolTipsVisible(true);
+    QAction* modelWindow = makeAction(this, tr("&Seq2seq model"), QKeySequence(tr("Ctrl+2")),
+                                      tr("Train a small encoder–decoder with Bahdanau attention and "
+                                         "step through its translations (Ctrl+2)"));
+    connect(modelWindow, &QAction::triggered, this, [this] { windows_->showModelWindow(); });
+    QAction* inspector = makeAction(this, tr("Attention file &inspector"), QKeySequence(tr("Ctrl+3")),
+                                    tr("Open attention tensors exported from a real model: every "
+                                       "layer and head (Ctrl+3)"));
+    connect(inspector, &QAction::triggered, this, [this] { windows_->showInspector(); });
+    windowMenu->addActions({modelWindow, inspector});
+
     // ---- Help ----
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About attnviz"));
@@ -205,6 +220,8 @@ void MainWindow::buildMenus()
     bar->addActions({barUndo, barRedo});
     bar->addSeparator();
     bar->addAction(exportHeatmap);
+    bar->addSeparator();
+    bar->addActions({modelWindow, inspector});  // the other two windows, one click away
     bar->toggleViewAction()->setToolTip(tr("Show or hide the toolbar"));
     viewMenu_->insertAction(viewMenu_->actions().value(docks_.size()), bar->toggleViewAction());
 

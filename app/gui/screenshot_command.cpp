@@ -51,6 +51,10 @@ constexpr const char* kHelp =
     "  --palette P     light (default) or dark\n"
     "  -h, --help      show this text\n"
     "\n"
+    "The other windows:\n"
+    "  attnviz screenshot --seq2seq ...   the seq2seq model window (see --seq2seq --help)\n"
+    "  attnviz screenshot --open FILE ... the attention-file inspector (see --open F --help)\n"
+    "\n"
     "Exit status: 0 on success, 2 on bad arguments or input, 1 when the image cannot be written.\n";
 
 struct Request {
@@ -98,6 +102,9 @@ QString parse(const QStringList& args, Request& r)
 
 int run_screenshot(const QStringList& args)
 {
+    // The other windows have screenshot modes of their own (with their own --help).
+    if (args.contains("--open")) return run_inspector_screenshot(args);
+    if (args.contains("--seq2seq")) return run_seq2seq_screenshot(args);
     if (args.contains("--help") || args.contains("-h")) {
         std::fputs(kHelp, stdout);
         return kExitOk;

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The program's three windows: the playground (MainWindow), the seq2seq model window and the
+// attention-file inspector. The playground's Window menu and the command line open the other
+// two through this class, which keeps one of each and routes a file to the window that reads it:
+//   *.json                       a playground session (the caller opens it)
+//   *.npy, *.safetensors         attention tensors → the inspector,
+//   *.safetensors with a model   (tensor encoder.embedding.weight) → the seq2seq window
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+class QSettings;
+
+namespace attnviz::gui {
+
+class InspectorWindow;
+class Seq2SeqWindow;
+
+class WindowLauncher : public QObject {
+    Q_OBJECT
+
+public:
+    enum class FileKind { Session, AttentionTensors, Seq2SeqModel, Unknown };
+
+    struct Options {
+        bool prompts = true;            // the other windows' error dialogs
+        QSettings* settings = nullptr;  // passed on (null: the application's QSettings)
+    };
+
+    explicit WindowLauncher(const Options& options, QObject* parent = nullptr);
+    ~WindowLauncher() override;
+
+    // By suffix, and for .safetensors by its header's tensor names.
+    static FileKind kindOf(const QString& path);
+
+    // Shows (creating when needed) and raises the window; each is a top-level window that
+    // deletes itself when closed.
+    Seq2SeqWindow* showModelWindow();
+    InspectorWindow* showInspector();
+    // Opens a model or attention file in its window. False when `path` is a session or
+    // unknown (the caller handles those); the windows report their own load errors.
+    bool openInOtherWindow(const QString& path);
+
+    Seq2SeqWindow* modelWindow() const;  // null until shown, and after it was closed
+    InspectorWindow* inspector() const;
+
+private:
+    Options options_;
+    QPointer<Seq2SeqWindow> model_;
+    QPointer<InspectorWindow> inspector_;
+};
+
+}  // namespace attnviz::gui
