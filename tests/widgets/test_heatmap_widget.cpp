@@ -50,6 +50,36 @@ class TestHeatmapWidget : public QObject {
     Q_OBJECT
 
 private slots:
+    void largeMatricesAreSampledForDrawingHoverStaysExact()
+    {
+        // 1500 × 3000 cells: more than a screen shows. The colour map keeps at most 1024 per
+        // axis, each drawn cell taken from the matrix cell under it; tooltips read the snapshot.
+        const Index rows = 1500, cols = 3000;
+        Matrix v(rows, cols);
+        for (Index c = 0; c < cols; ++c)
+            for (Index r = 0; r < rows; ++r) v(r, c) = double(r * 10000 + c);
+        widgets::HeatmapWidget w;
+        w.resize(800, 600);
+        w.setAutoscale(true);
+        w.show();
+        widgets::HeatmapData d;
+        d.values = v;
+        w.setData(d);
+        w.replotNow();
+        QCPColorMapData* cells = w.colorMap()->data();
+        QCOMPARE(cells->keySize(), 1024);
+        QCOMPARE(cells->valueSize(), 1024);
+        const int pairs[][2] = {{0, 0}, {749, 1500}, {1499, 2999}, {300, 17}};
+        for (const auto& [r, c] : pairs) {
+            const double x = cells->data(c, r);  // the drawn cell at matrix position (r, c)
+            const Index sr = Index(x) / 10000, sc = Index(x) % 10000;
+            QVERIFY2(std::abs(sr - r) <= rows / 1024 + 1, qPrintable(QString::number(sr)));
+            QVERIFY2(std::abs(sc - c) <= cols / 1024 + 1, qPrintable(QString::number(sc)));
+        }
+        QVERIFY2(w.cellToolTip(749, 1500).contains("7.4915e+06"), qPrintable(w.cellToolTip(749, 1500)));
+        QCOMPARE(w.rangeUpper(), double((rows - 1) * 10000 + cols - 1));  // autoscale sees every cell
+    }
+
     void colorMapHoldsTheValues()
     {
         HeatmapWidget w;

@@ -59,24 +59,47 @@ class MatrixColorMapData final : public QCPColorMapData {
 public:
     MatrixColorMapData() : QCPColorMapData(0, 0, QCPRange(0, 1), QCPRange(0, 1)) {}
 
+    // Cells beyond this many per axis are more than any screen shows: the map keeps every
+    // k-th one (what drawing its full image scaled down would show anyway, nearest sampling)
+    // so that recolouring a 2048² result costs a 1024² one. Hover and the overlay read the
+    // full snapshot, so tooltips stay exact.
+    static constexpr Index kMaxDrawnCells = 1024;
+
+    // The drawn size along an axis of n cells, and the source index of drawn cell i.
+    static Index drawnCount(Index n) { return std::min(n, kMaxDrawnCells); }
+    static Index sourceIndex(Index i, Index n, Index drawn) { return drawn == n ? i : (2 * i + 1) * n / (2 * drawn); }
+
     void assign(const Matrix& v)
     {
-        setSize(static_cast<int>(v.cols()), static_cast<int>(v.rows()));
+        const Index rows = v.rows(), cols = v.cols();
+        const Index drawnRows = drawnCount(rows), drawnCols = drawnCount(cols);
+        setSize(static_cast<int>(drawnCols), static_cast<int>(drawnRows));
         if (!mData) return;
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
         constexpr Index kTile = 32;
-        const Index rows = v.rows(), cols = v.cols();
-        for (Index r0 = 0; r0 < rows; r0 += kTile)
-            for (Index c0 = 0; c0 < cols; c0 += kTile)
-                for (Index c = c0; c < std::min(cols, c0 + kTile); ++c)
-                    for (Index r = r0; r < std::min(rows, r0 + kTile); ++r) {
-                        const double x = v(r, c);
+        for (Index r0 = 0; r0 < drawnRows; r0 += kTile)
+            for (Index c0 = 0; c0 < drawnCols; c0 += kTile)
+                for (Index c = c0; c < std::min(drawnCols, c0 + kTile); ++c) {
+                    const Index sc = sourceIndex(c, cols, drawnCols);
+                    for (Index r = r0; r < std::min(drawnRows, r0 + kTile); ++r) {
+                        const double x = v(sourceIndex(r, rows, drawnRows), sc);
                         // Non-finite values (a masked logit is -inf) get the gradient's NaN grey.
-                        mData[r * cols + c] = std::isfinite(x) ? x : nan;
+                        mData[r * drawnCols + c] = std::isfinite(x) ? x : nan;
                     }
+                }
         mDataModified = true;  // what setCell sets: the colour map recolours on its next draw
     }
 };
+
+// The key (or value) range of the drawn cells' centres: the cells, sampled or not, cover
+// [-0.5, n - 0.5], so cell i of the matrix stays centred on coordinate i.
+QCPRange drawnCellRange(Index n)
+{
+    const Index drawn = MatrixColorMapData::drawnCount(n);
+    if (drawn == n) return cellRange(n);
+    const double width = static_cast<double>(n) / static_cast<double>(drawn);
+    return QCPRange(-0.5 + width / 2, static_cast<double>(n) - 0.5 - width / 2);
+}
 
 }  // namespace
 
@@ -186,7 +209,7 @@ void HeatmapWidget::applyData()
     const Index cols = v.cols();
     auto* cells = static_cast<MatrixColorMapData*>(map_->data());
     cells->assign(v);
-    cells->setRange(cellRange(cols), cellRange(rows));
+    cells->setRange(drawnCellRange(cols), drawnCellRange(rows));
     plot_->xAxis->setRange(-0.5, std::max<double>(cols, 1) - 0.5);
     plot_->yAxis->setRange(-0.5, std::max<double>(rows, 1) - 0.5);
     plot_->xAxis->setLabel(data_.colAxisTitle);
@@ -205,8 +228,8 @@ void HeatmapWidget::applyRange()
         const bool hasMask = data_.masked.rows() == v.rows() && data_.masked.cols() == v.cols();
         double lo = std::numeric_limits<double>::infinity();
         double hi = -lo;
-        for (Index r = 0; r < v.rows(); ++r)
-            for (Index c = 0; c < v.cols(); ++c) {
+        for (Index c = 0; c < v.cols(); ++c)  // column-major: down each column
+            for (Index r = 0; r < v.rows(); ++r) {
                 const double x = v(r, c);
                 if (!std::isfinite(x) || (hasMask && data_.masked(r, c))) continue;
                 lo = std::min(lo, x);

@@ -25,6 +25,9 @@ namespace {
 // Small enough that five fit a docked panel's width at a glance, big enough for token labels.
 constexpr QSize kMapMinimum{290, 170};
 constexpr QSize kMaskedMapMinimum{330, 170};
+// Above this many cells the small maps' tooltips show only their own value: the extra
+// matrices (scores, logits) would be copied into every map at every edit, 32 MB each at 2048².
+constexpr Index kMaxCellsWithHoverExtras = Index{512} * 512;
 
 QString scoreFormula(Variant v)
 {
@@ -208,13 +211,14 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshot& s)
                                 anyMasked ? tr("<br>masked → −∞") : QString()));
     HeatmapData logits = baseData(s, r.logits, tr("%1. logits").arg(scaledStep ? 3 : 2), tr("logit"));
     logits.masked = r.masked;
-    logits.extras = {{tr("score"), r.scores}};
+    const bool extras = r.weights.size() <= kMaxCellsWithHoverExtras;
+    if (extras) logits.extras = {{tr("score"), r.scores}};
     logits_->setData(std::move(logits));
 
     toWeights_->setText(tr("<big>→</big><br>softmax<br>of each row"));
     HeatmapData weights = baseData(s, r.weights, tr("%1. weights").arg(scaledStep ? 4 : 3), tr("weight"));
     weights.masked = r.masked;
-    weights.extras = {{tr("score"), r.scores}, {tr("logit"), r.logits}};
+    if (extras) weights.extras = {{tr("score"), r.scores}, {tr("logit"), r.logits}};
     weights_->setData(std::move(weights));
 
     const bool projected = (v == Variant::MultiHead && s.outcome.params.find("W_o")) ||
@@ -256,7 +260,8 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshot& s)
         } else {
             const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
             d = baseData(s, h.weights, tr("head %1 weights").arg(i + 1), tr("weight"));
-            d.extras = {{tr("score"), h.scores}, {tr("logit"), h.logits}};
+            if (h.weights.size() <= kMaxCellsWithHoverExtras)
+                d.extras = {{tr("score"), h.scores}, {tr("logit"), h.logits}};
         }
         d.masked = r.masked;
         w->setData(std::move(d));
