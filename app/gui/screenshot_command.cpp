@@ -5,6 +5,7 @@
 #include "cli/cli_output.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/screenshot_options.hpp"
 
 #include "gui/file_controller.hpp"
 #include "gui/main_window.hpp"
@@ -58,8 +59,8 @@ constexpr const char* kHelp =
     "Exit status: 0 on success, 2 on bad arguments or input, 1 when the image cannot be written.\n";
 
 struct Request {
-    QString session, preset, variant, panel = QStringLiteral("window"), out, palette = "light";
-    QSize size{1600, 1000};
+    QString session, preset, variant, panel = QStringLiteral("window");
+    ShotOutput shot{{}, {1600, 1000}};
 };
 
 // Empty on success, else the one-line problem.
@@ -72,24 +73,17 @@ QString parse(const QStringList& args, Request& r)
             into = args[++i];
             return true;
         };
-        QString size;
+        QString shotProblem;
+        if (takeShotOption(args, i, r.shot, &shotProblem)) {
+            if (!shotProblem.isEmpty()) return shotProblem;
+            continue;
+        }
         if (a == "--session") { if (!value(r.session)) return a + " needs a file"; }
         else if (a == "--preset") { if (!value(r.preset)) return a + " needs a name"; }
         else if (a == "--variant") { if (!value(r.variant)) return a + " needs a variant id"; }
-        else if (a == "--panel") { if (!value(r.panel)) return a + " needs a name"; }
-        else if (a == "--palette") {
-            if (!value(r.palette) || (r.palette != "light" && r.palette != "dark"))
-                return "--palette needs light or dark";
-        }
-        else if (a == "--out") { if (!value(r.out)) return a + " needs a file"; }
-        else if (a == "--size") {
-            if (!value(size)) return a + " needs WxH";
-            const auto m = QRegularExpression("^(\\d{2,5})x(\\d{2,5})$").match(size);
-            if (!m.hasMatch()) return "--size: expected WxH such as 1600x1000, got \"" + size + '"';
-            r.size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
-        } else return "unknown option \"" + a + "\" (see attnviz screenshot --help)";
+        else if (a == "--panel") { if (!value(r.panel)) return a + " needs a name"; } else return "unknown option \"" + a + "\" (see attnviz screenshot --help)";
     }
-    if (r.out.isEmpty()) return "--out F.png is required";
+    if (r.shot.out.isEmpty()) return "--out F.png is required";
     if (!r.session.isEmpty() && !r.preset.isEmpty()) return "give --session or --preset, not both";
     if (!r.preset.isEmpty() && !preset_names().contains(r.preset))
         return "unknown preset \"" + r.preset + "\" (known: " + preset_names().join(", ") + ')';
@@ -113,14 +107,7 @@ int run_screenshot(const QStringList& args)
     if (const QString problem = parse(args, r); !problem.isEmpty())
         return report_bad_input(kCmd, problem.toStdString());
 
-    // Offscreen unless the caller chose a platform: works on servers and in CI without X.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "attnviz";
-    static char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("attnviz");
-    QApplication::setOrganizationName("attnviz");
+    const std::unique_ptr<QApplication> app = makeScreenshotApplication(r.shot.dark);
 
     // A session file is checked before any window exists: a broken one is bad input.
     std::optional<Session> session;
@@ -133,7 +120,7 @@ int run_screenshot(const QStringList& args)
     // Throwaway settings: a screenshot must neither read the user's layout nor change it.
     QTemporaryDir tmp;
     QSettings settings(tmp.filePath("settings.ini"), QSettings::IniFormat);
-    playground::AppSettings(&settings).setPalette(r.palette == "dark" ? playground::AppSettings::Palette::Dark
+    playground::AppSettings(&settings).setPalette(r.shot.dark ? playground::AppSettings::Palette::Dark
                                                                        : playground::AppSettings::Palette::Light);
     gui::MainWindow::Options options;
     options.prompts = false;
@@ -148,7 +135,7 @@ int run_screenshot(const QStringList& args)
     }
     if (!r.variant.isEmpty()) window.document()->setVariant(*variant_from_id(r.variant.toStdString()));
 
-    window.resize(r.size);
+    window.resize(r.shot.size);
     window.show();
     QApplication::processEvents();
     window.applyDefaultDockSizes();
@@ -189,8 +176,8 @@ int run_screenshot(const QStringList& args)
             break;
         }
     const QPixmap pixmap = target->grab();
-    if (!pixmap.save(r.out, "PNG"))
-        return report_failure(kCmd, ("cannot write " + r.out).toStdString());
+    if (!pixmap.save(r.shot.out, "PNG"))
+        return report_failure(kCmd, ("cannot write " + r.shot.out).toStdString());
     return kExitOk;
 }
 

@@ -6,6 +6,7 @@
 #include "cli/cli_output.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/screenshot_options.hpp"
 
 #include "gui/app_palette.hpp"
 #include "inspector/head_view_panel.hpp"
@@ -53,11 +54,11 @@ constexpr const char* kHelp =
     "written.\n";
 
 struct Request {
-    QString file, panel = QStringLiteral("window"), out, palette = QStringLiteral("light");
+    QString file, panel = QStringLiteral("window");
+    ShotOutput shot{{}, {1280, 800}};
     std::optional<int> layer, head;
     int batch = 0;
     bool rollout = false;
-    QSize size{1280, 800};
 };
 
 QString parse(const QStringList& args, Request& r)
@@ -78,8 +79,13 @@ QString parse(const QStringList& args, Request& r)
                 return QString::fromLatin1(name) + ": expected a non-negative integer, got \"" + text + '"';
             return {};
         };
-        QString problem, text;
+        QString problem;
         int n = 0;
+        QString shotProblem;
+        if (takeShotOption(args, i, r.shot, &shotProblem)) {
+            if (!shotProblem.isEmpty()) return shotProblem;
+            continue;
+        }
         if (a == "--open") { if (!value(r.file)) return a + " needs a file"; }
         else if (a == "--panel") {
             if (!value(r.panel)) return a + " needs a name";
@@ -89,20 +95,10 @@ QString parse(const QStringList& args, Request& r)
         else if (a == "--layer") { if (!(problem = number("--layer", n)).isEmpty()) return problem; r.layer = n; }
         else if (a == "--head") { if (!(problem = number("--head", n)).isEmpty()) return problem; r.head = n; }
         else if (a == "--batch") { if (!(problem = number("--batch", r.batch)).isEmpty()) return problem; }
-        else if (a == "--rollout") { r.rollout = true; }
-        else if (a == "--palette") {
-            if (!value(r.palette) || (r.palette != "light" && r.palette != "dark")) return "--palette needs light or dark";
-        }
-        else if (a == "--out") { if (!value(r.out)) return a + " needs a file"; }
-        else if (a == "--size") {
-            if (!value(text)) return a + " needs WxH";
-            const auto m = QRegularExpression("^(\\d{2,5})x(\\d{2,5})$").match(text);
-            if (!m.hasMatch()) return "--size: expected WxH such as 1280x800, got \"" + text + '"';
-            r.size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
-        } else return "unknown option \"" + a + "\" (see attnviz screenshot --help)";
+        else if (a == "--rollout") { r.rollout = true; } else return "unknown option \"" + a + "\" (see attnviz screenshot --help)";
     }
     if (r.file.isEmpty()) return "--open FILE is required";
-    if (r.out.isEmpty()) return "--out F.png is required";
+    if (r.shot.out.isEmpty()) return "--out F.png is required";
     if (r.rollout && r.head) return "--rollout averages the heads: --head does not apply";
     return {};
 }
@@ -140,21 +136,13 @@ int run_inspector_screenshot(const QStringList& args)
                                        QString::number(heads - 1) + ")").toStdString());
     const int layer = r.layer.value_or(r.rollout ? static_cast<int>(layers) - 1 : 0);
 
-    // Offscreen unless the caller chose a platform: works on servers and in CI without X.
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "attnviz";
-    static char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("attnviz");
-    gui::applyApplicationPalette(r.palette == "dark" ? playground::AppSettings::Palette::Dark
-                                                     : playground::AppSettings::Palette::Light);
+    const std::unique_ptr<QApplication> app = makeScreenshotApplication(r.shot.dark);
 
     using Panel = gui::InspectorWindow::Panel;
     gui::InspectorWindow::Options options;
     options.prompts = false;
     gui::InspectorWindow window(options);
-    window.resize(r.size);
+    window.resize(r.shot.size);
     window.show();
     QString error;
     if (!window.openFile(r.file, r.batch, false, &error)) return report_bad_input(kCmd, error.toStdString());
@@ -177,10 +165,10 @@ int run_inspector_screenshot(const QStringList& args)
     if (r.panel != "window") {
         // One panel at the requested size: resizing lays its children out at once.
         target = window.panelWidget(panel);
-        target->resize(r.size);
+        target->resize(r.shot.size);
     }
     const QPixmap pixmap = target->grab();
-    if (!pixmap.save(r.out, "PNG")) return report_failure(kCmd, ("cannot write " + r.out).toStdString());
+    if (!pixmap.save(r.shot.out, "PNG")) return report_failure(kCmd, ("cannot write " + r.shot.out).toStdString());
     return kExitOk;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/cli_output.hpp"
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/screenshot_options.hpp"
 
 #include "gui/app_palette.hpp"
 #include "seq2seq_view/model_files.hpp"
@@ -68,9 +69,9 @@ constexpr const char* kHelp =
     "Exit status: 0 on success, 2 on bad arguments or input, 1 when training or writing fails.\n";
 
 struct Request {
-    QString model, sentence, train, panel = QStringLiteral("window"), out, palette = QStringLiteral("light");
+    QString model, sentence, train, panel = QStringLiteral("window");
+    ShotOutput shot{{}, {1600, 1000}};
     int step = 1, beam = 1, epochs = 0;
-    QSize size{1600, 1000};
 };
 
 QString parse(const QStringList& args, Request& r)
@@ -89,7 +90,11 @@ QString parse(const QStringList& args, Request& r)
             into = v.toInt(&ok);
             return ok && into >= lo && into <= hi;
         };
-        QString text;
+        QString shotProblem;
+        if (takeShotOption(args, i, r.shot, &shotProblem)) {
+            if (!shotProblem.isEmpty()) return shotProblem;
+            continue;
+        }
         if (a == "--seq2seq") continue;
         if (a == "--model") { if (!value(r.model)) return a + " needs a file"; }
         else if (a == "--sentence") { if (!value(r.sentence)) return a + " needs a sentence"; }
@@ -102,17 +107,9 @@ QString parse(const QStringList& args, Request& r)
         } else if (a == "--panel") {
             if (!value(r.panel) || (r.panel != "window" && r.panel != "translate" && r.panel != "train"))
                 return "--panel needs window, translate or train";
-        } else if (a == "--palette") {
-            if (!value(r.palette) || (r.palette != "light" && r.palette != "dark")) return "--palette needs light or dark";
-        } else if (a == "--out") { if (!value(r.out)) return a + " needs a file"; }
-        else if (a == "--size") {
-            if (!value(text)) return a + " needs WxH";
-            const auto m = QRegularExpression("^(\\d{2,5})x(\\d{2,5})$").match(text);
-            if (!m.hasMatch()) return "--size: expected WxH such as 1600x1000, got \"" + text + '"';
-            r.size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
         } else return "unknown option \"" + a + "\" (see attnviz screenshot --seq2seq --help)";
     }
-    if (r.out.isEmpty()) return "--out F.png is required";
+    if (r.shot.out.isEmpty()) return "--out F.png is required";
     if (r.epochs > 0 && r.train.isEmpty()) return "--epochs needs --train";
     return {};
 }
@@ -151,15 +148,7 @@ int run_seq2seq_screenshot(const QStringList& args)
         model = loaded.model;
     }
 
-    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-    static int argc = 1;
-    static char name[] = "attnviz";
-    static char* argv[] = {name, nullptr};
-    QApplication app(argc, argv);
-    QApplication::setApplicationName("attnviz");
-    QApplication::setOrganizationName("attnviz");
-    gui::applyApplicationPalette(r.palette == "dark" ? playground::AppSettings::Palette::Dark
-                                                     : playground::AppSettings::Palette::Light);
+    const std::unique_ptr<QApplication> app = makeScreenshotApplication(r.shot.dark);
 
     // Throwaway settings: a screenshot must neither read the user's settings nor change them.
     QTemporaryDir tmp;
@@ -169,7 +158,7 @@ int run_seq2seq_screenshot(const QStringList& args)
     options.settings = &settings;
     options.initialSentence.clear();
     gui::Seq2SeqWindow window(options);
-    window.resize(r.size);
+    window.resize(r.shot.size);
     if (model) window.setModel(model, r.model);
     window.show();
     QApplication::processEvents();
@@ -214,7 +203,7 @@ int run_seq2seq_screenshot(const QStringList& args)
     if (r.panel == "translate") target = translate;
     else if (r.panel == "train") target = train;
     const QPixmap pixmap = target->grab();
-    if (!pixmap.save(r.out, "PNG")) return report_failure(kCmd, ("cannot write " + r.out).toStdString());
+    if (!pixmap.save(r.shot.out, "PNG")) return report_failure(kCmd, ("cannot write " + r.shot.out).toStdString());
     return kExitOk;
 }
 
