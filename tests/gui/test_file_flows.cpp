@@ -65,6 +65,21 @@ private:
     Script* s_;
 };
 
+// Drags `path` over `target` and drops it, as a file manager would; returns whether the
+// drag was accepted (the drop is sent only then).
+bool dragAndDrop(QWidget* target, const QString& path)
+{
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(path)});
+    QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    enter.setAccepted(false);
+    QApplication::sendEvent(target, &enter);
+    if (!enter.isAccepted()) return false;
+    QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &drop);
+    return true;
+}
+
 QAction* actionNamed(QWidget* window, const QString& textPart)
 {
     for (QAction* a : window->findChildren<QAction*>())
@@ -86,6 +101,13 @@ class TestFileFlows : public QObject {
     {
         QVERIFY(window_->controller()->waitForIdle(10000));
         QCoreApplication::processEvents();
+    }
+    QString writeFile(const QString& name, const QByteArray& bytes)
+    {
+        const QString path = dir_.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) return {};
+        return path;
     }
     void editQ()
     {
@@ -161,23 +183,12 @@ private slots:
         QString error;
         QVERIFY(playground::writeSessionFile(path, dot, &error));
 
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &enter);
-        QVERIFY(enter.isAccepted());
-        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &drop);
+        QVERIFY(dragAndDrop(window_.get(), path));
         QTRY_COMPARE(window_->fileController()->currentPath(), path);  // opened on a queued call
         QCOMPARE(write_session(window_->document()->toSession()), write_session(dot));
 
-        // Something that is not a session is not accepted at all.
-        QMimeData other;
-        other.setUrls({QUrl::fromLocalFile(dir_.filePath("picture.png"))});
-        QDragEnterEvent refused(QPoint(50, 50), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
-        refused.setAccepted(false);
-        QApplication::sendEvent(window_.get(), &refused);
-        QVERIFY(!refused.isAccepted());
+        // A file attnviz cannot read is not accepted at all.
+        QVERIFY(!dragAndDrop(window_.get(), dir_.filePath("picture.png")));
     }
 
     void dropWithUnsavedChangesAsksFirst()
@@ -187,13 +198,7 @@ private slots:
         QString error;
         QVERIFY(playground::writeSessionFile(path, load_preset("dot"), &error));
         script_.saveAnswer = FileDialogs::SaveAnswer::Cancel;
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &enter);
-        QVERIFY(enter.isAccepted());
-        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &drop);
+        QVERIFY(dragAndDrop(window_.get(), path));
         QTRY_COMPARE(script_.saveQuestions, 1);
         QCOMPARE(window_->document()->queriesModel()->matrix()(0, 0), 7.5);  // kept
         QVERIFY(window_->fileController()->currentPath().isEmpty());
@@ -232,11 +237,8 @@ private slots:
 
     void importThroughEditorActionIsOneUndoStep()
     {
-        const QString path = dir_.filePath("q.csv");
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("1,2,3\n4,5,6\n7,8,9.5\n");
-        f.close();
+        const QString path = writeFile("q.csv", "1,2,3\n4,5,6\n7,8,9.5\n");
+        QVERIFY(!path.isEmpty());
         script_.openName = path;
         widgets::MatrixEditor* editor = window_->editorsPanel()->queriesEditor();
         const Matrix before = editor->model()->matrix();
@@ -281,13 +283,7 @@ private slots:
     void droppedModelOpensInModelWindow()
     {
         const QString path = QStringLiteral(ATTNVIZ_RESOURCES_DIR "/models/toy-fr.safetensors");
-        QMimeData mime;
-        mime.setUrls({QUrl::fromLocalFile(path)});
-        QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &enter);
-        QVERIFY(enter.isAccepted());
-        QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
-        QApplication::sendEvent(window_.get(), &drop);
+        QVERIFY(dragAndDrop(window_.get(), path));
         QTRY_VERIFY(window_->windows()->modelWindow());
         QCOMPARE(window_->windows()->modelWindow()->modelOrigin(), path);
         QCOMPARE(script_.saveQuestions, 0);  // the playground's session is not touched
@@ -314,11 +310,8 @@ private slots:
 
     void importOfBadFileWarnsAndKeepsMatrix()
     {
-        const QString path = dir_.filePath("bad.csv");
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("1,2\nthree,4\n");
-        f.close();
+        const QString path = writeFile("bad.csv", "1,2\nthree,4\n");
+        QVERIFY(!path.isEmpty());
         script_.openName = path;
         widgets::MatrixEditor* editor = window_->editorsPanel()->queriesEditor();
         const Matrix before = editor->model()->matrix();
