@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz screenshot` as users run it: a PNG of the requested size that is not blank, and
 // exit status 2 with one stderr line on bad arguments.
+#include "image_checks.hpp"
+
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -30,10 +32,8 @@ private slots:
         QImage image(out);
         QVERIFY2(!image.isNull(), err.constData());
         QCOMPARE(image.size(), QSize(800, 600));
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 3)
-            for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
-        QVERIFY2(colours.size() > 50, qPrintable(QString::number(colours.size())));
+        const int colours = attnviz_test::colourCount(image);
+        QVERIFY2(colours > 50, qPrintable(QString::number(colours)));
     }
 
     void grabsOnePanel()

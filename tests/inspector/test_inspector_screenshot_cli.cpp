@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz screenshot --open FILE ...` as users run it: a non-blank PNG of the requested size
 // for every panel, and exit status 2 with one stderr line for bad arguments or a bad file.
+#include "../gui/image_checks.hpp"
+
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -43,10 +45,8 @@ private slots:
         const QImage image(out);
         QVERIFY2(!image.isNull(), err.constData());
         QCOMPARE(image.size(), QSize(800, 560));
-        QSet<QRgb> colours;
-        for (int y = 0; y < image.height(); y += 2)
-            for (int x = 0; x < image.width(); x += 2) colours.insert(image.pixel(x, y));
-        QVERIFY2(colours.size() > 20, qPrintable(QString::number(colours.size())));
+        const int colours = attnviz_test::colourCount(image, 2);
+        QVERIFY2(colours > 20, qPrintable(QString::number(colours)));
     }
 
     void badInputExitsTwoWithOneLine()

@@ -2,25 +2,15 @@
 // `attnviz screenshot --seq2seq` as users run it: non-blank PNGs of the requested size, the
 // train panel after a real (short) run, and exit status 2 with one line on bad arguments.
 #include "../app/attnviz_process.hpp"
+#include "../gui/image_checks.hpp"
 
 #include <QImage>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
+using attnviz_test::colourCount;
 using attnviz_test::run_attnviz;
-
-namespace {
-
-int colourCount(const QImage& image)
-{
-    QSet<QRgb> colours;
-    for (int y = 0; y < image.height(); y += 3)
-        for (int x = 0; x < image.width(); x += 3) colours.insert(image.pixel(x, y));
-    return static_cast<int>(colours.size());
-}
-
-}  // namespace
 
 class TestSeq2SeqScreenshot : public QObject {
     Q_OBJECT
