@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/file_controller.hpp"
 
+#include "gui/window_launcher.hpp"
+
 #include "playground/app_settings.hpp"
 #include "playground/playground_document.hpp"
 #include "playground/session_files.hpp"
@@ -142,7 +144,7 @@ void FileController::open()
            "All files (*)"));
     if (path.isEmpty()) return;
     rememberDir(path);
-    if (QFileInfo(path).suffix().compare(QLatin1String("json"), Qt::CaseInsensitive) != 0) {
+    if (WindowLauncher::kindOf(path) != WindowLauncher::FileKind::Session) {
         emit otherFileChosen(path);  // opens in another window: this session stays as it is
         return;
     }

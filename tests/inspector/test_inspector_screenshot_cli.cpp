@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz screenshot --open FILE ...` as users run it: a non-blank PNG of the requested size
 // for every panel, and exit status 2 with one stderr line for bad arguments or a bad file.
+#include "../app/attnviz_process.hpp"
 #include "../gui/image_checks.hpp"
 
 #include <QImage>
-#include <QProcess>
-#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -13,13 +12,12 @@ class TestInspectorScreenshotCli : public QObject {
     Q_OBJECT
 
 private:
+    // `attnviz screenshot ARGS`: its exit status (-1 on a crash), standard error in *err.
     static int run(const QStringList& args, QByteArray* err = nullptr)
     {
-        QProcess p;
-        p.start(QStringLiteral(ATTNVIZ_BIN_DIR "/attnviz"), QStringList{"screenshot"} + args);
-        if (!p.waitForFinished(120000)) return -1;
-        if (err) *err = p.readAllStandardError();
-        return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        const attnviz_test::Run r = attnviz_test::run_attnviz(QStringList{"screenshot"} + args);
+        if (err) *err = r.err;
+        return r.exit_code;
     }
     static QString fixture(const char* name) { return QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/attention/") + name; }
 

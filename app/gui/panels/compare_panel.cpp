@@ -114,7 +114,6 @@ void ComparePanel::setSettings(const CompareSettings& s)
 
 void ComparePanel::showResult(const playground::ResultSnapshotPtr& snapshot)
 {
-    snapshot_ = snapshot;
     if (deferred_.offer(snapshot)) recompute();
 }
 
@@ -127,13 +126,13 @@ QString ComparePanel::sentence() const { return sentence_->text(); }
 
 void ComparePanel::recompute()
 {
-    if (!snapshot_) {
+    if (!deferred_.latest()) {
         comparison_ = {};
         sentence_->setText(tr("No result yet."));
         for (HeatmapWidget* w : {mapA_, mapB_, mapDiff_}) w->setData(HeatmapData{});
         return;
     }
-    const playground::ResultSnapshot& a = *snapshot_;
+    const playground::ResultSnapshot& a = *deferred_.latest();
     comparison_ = compareWith(a, settings());
     const bool twoVariants = comparison_.b && comparison_.b->session.variant != a.session.variant;
     mapA_->setData(weightsData(a, tr("A: %1").arg(describe(a, twoVariants))));

@@ -43,8 +43,7 @@ public:
 private:
     void recompute();
 
-    playground::ResultSnapshotPtr snapshot_;
-    DeferredSnapshot deferred_;  // B is computed only when the panel is seen
+    DeferredSnapshot deferred_;  // the newest result (A); B is computed only when seen
     Comparison comparison_;
     QComboBox* variant_;
     QDoubleSpinBox* temperature_;

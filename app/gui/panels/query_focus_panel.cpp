@@ -33,7 +33,6 @@ QueryFocusPanel::QueryFocusPanel(QWidget* parent) : QWidget(parent)
 
 void QueryFocusPanel::showResult(const playground::ResultSnapshotPtr& snapshot)
 {
-    snapshot_ = snapshot;
     if (deferred_.offer(snapshot)) refresh();
 }
 
@@ -50,17 +49,17 @@ void QueryFocusPanel::setFocusedQuery(int row)
 
 QString QueryFocusPanel::entropyLine() const
 {
-    return snapshot_ ? entropyText(*snapshot_, row_) : QString();
+    return deferred_.latest() ? entropyText(*deferred_.latest(), row_) : QString();
 }
 
 QString QueryFocusPanel::weightedSumLine() const
 {
-    return snapshot_ ? weightedSumText(*snapshot_, row_) : QString();
+    return deferred_.latest() ? weightedSumText(*deferred_.latest(), row_) : QString();
 }
 
 void QueryFocusPanel::refresh()
 {
-    const Index rows = snapshot_ ? snapshot_->outcome.result.weights.rows() : 0;
+    const Index rows = deferred_.latest() ? deferred_.latest()->outcome.result.weights.rows() : 0;
     if (rows == 0) {
         bars_->setData({});
         sum_->setText(tr("No result yet."));
@@ -68,7 +67,7 @@ void QueryFocusPanel::refresh()
     }
     // A smaller session may leave the old focus past the end: keep the last row instead.
     row_ = std::clamp<int>(row_, 0, static_cast<int>(rows) - 1);
-    const playground::ResultSnapshot& s = *snapshot_;
+    const playground::ResultSnapshot& s = *deferred_.latest();
     const AttentionResult& r = s.outcome.result;
     const QString query = queryLabels(s).value(row_);
 

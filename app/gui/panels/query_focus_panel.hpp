@@ -43,8 +43,7 @@ signals:
 private:
     void refresh();
 
-    playground::ResultSnapshotPtr snapshot_;
-    DeferredSnapshot deferred_;  // holds the same snapshot; says when to draw it
+    DeferredSnapshot deferred_;  // the newest result, and whether it is drawn yet
     int row_ = 0;
     widgets::BarChartWidget* bars_;
     QLabel* sum_;
