@@ -15,21 +15,31 @@
 
 #include <benchmark/benchmark.h>
 
+#include <memory>
+
 namespace {
 
 using namespace attnviz;
 
 using attnviz::bench::ensureApplication;
 
-widgets::HeatmapData snapshot(Index n, bool causal)
+Matrix uniformMatrix(Index n)
 {
     Rng rng(n);
+    Matrix m(n, n);
+    for (Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform();
+    return m;
+}
+
+widgets::HeatmapData snapshot(const Matrix& values, bool causal)
+{
+    const Index n = values.rows();
     widgets::HeatmapData d;
-    d.values.resize(n, n);
-    for (Index i = 0; i < d.values.size(); ++i) d.values.data()[i] = rng.uniform();
-    d.masked = BoolMatrix::Constant(n, n, false);
+    d.values = values;
+    BoolMatrix mask = BoolMatrix::Constant(n, n, false);
     if (causal)
-        for (Index r = 0; r < n; ++r) d.masked.row(r).tail(n - 1 - r).setConstant(true);
+        for (Index r = 0; r < n; ++r) mask.row(r).tail(n - 1 - r).setConstant(true);
+    d.masked = mask;
     d.extras = {{QStringLiteral("score"), d.values}, {QStringLiteral("logit"), d.values}};
     d.title = QStringLiteral("bench");
     return d;
@@ -44,14 +54,16 @@ void heatmapSetDataReplot(benchmark::State& state, bool causal)
     widgets::HeatmapWidget w;
     w.resize(900, 800);
     w.show();
-    widgets::HeatmapData d = snapshot(n, causal);
+    Matrix values = uniformMatrix(n);
+    widgets::HeatmapData d = snapshot(values, causal);
     w.setData(d);
     w.replotNow();
     double bump = 0;
     for (auto _ : state) {
-        d.values(0, 0) = bump;
+        values(0, 0) = bump;
         bump = bump > 0.5 ? 0 : bump + 0.01;
-        w.setData(d);  // copies the snapshot, as the window does with a fresh result
+        d.values = values;  // a new snapshot's weights, as each result brings
+        w.setData(d);
         w.replotNow();
     }
     state.SetLabel(causal ? "causal mask" : "no mask");
@@ -66,9 +78,9 @@ BENCHMARK(BM_HeatmapSetDataReplotCausal)->Arg(64)->Arg(512)->Unit(benchmark::kMi
 }  // namespace
 
 // The playground's live path, one edit: Q changes in one cell, scaled dot-product attention is
-// recomputed into the reused result (n_q = n_k = n, d = 64), the weights become the heatmap's
-// snapshot with scores and logits for hover, and the heatmap replots offscreen. The window adds
-// a snapshot copy and, above ~2e6 multiply-adds, a worker-thread hop on top of this.
+// recomputed into a new shared result (n_q = n_k = n, d = 64), as the window's snapshots are;
+// the weights, with scores and logits for hover, become the heatmap's data by sharing, and the
+// heatmap replots offscreen. The window adds, above ~2e6 multiply-adds, a worker-thread hop.
 void BM_EditRecomputeRepaint(benchmark::State& state)
 {
     ensureApplication();
@@ -80,16 +92,16 @@ void BM_EditRecomputeRepaint(benchmark::State& state)
     widgets::HeatmapWidget w;
     w.resize(900, 800);
     w.show();
-    AttentionResult r;
     double bump = 0;
     for (auto _ : state) {
         Q(0, 0) = bump;
         bump = bump > 1 ? 0 : bump + 0.01;
-        scaled_dot_attention(Q, K, V, {}, 1.0, r);
+        const auto r = std::make_shared<const AttentionResult>(scaled_dot_attention(Q, K, V, {}, 1.0));
         widgets::HeatmapData data;
-        data.values = r.weights;
-        data.masked = r.masked;
-        data.extras = {{QStringLiteral("score"), r.scores}, {QStringLiteral("logit"), r.logits}};
+        data.values = widgets::SharedMatrix::of(r, r->weights);
+        data.masked = widgets::SharedBoolMatrix::of(r, r->masked);
+        data.extras = {{QStringLiteral("score"), widgets::SharedMatrix::of(r, r->scores)},
+                       {QStringLiteral("logit"), widgets::SharedMatrix::of(r, r->logits)}};
         w.setData(std::move(data));
         w.replotNow();
     }

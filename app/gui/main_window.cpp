@@ -318,9 +318,10 @@ void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
     const Session& s = snapshot->session;
     const AttentionResult& r = snapshot->outcome.result;
 
+    // The map shares the snapshot's matrices: nothing n_q × n_k is copied here.
     widgets::HeatmapData data;
-    data.values = r.weights;
-    data.masked = r.masked;
+    data.values = widgets::SharedMatrix::of(snapshot, r.weights);
+    data.masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
     // feed_forward pools every query into one row: label it so rather than with token 0.
     if (r.weights.rows() == Index(s.query_tokens.size()))
         for (const std::string& t : s.query_tokens) data.rowLabels << QString::fromStdString(t);
@@ -331,8 +332,8 @@ void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
                                s.keys.cols() == s.queries.cols() && s.keys == s.queries;
     for (const std::string& t : selfAttention ? s.query_tokens : s.key_tokens)
         data.colLabels << QString::fromStdString(t);
-    data.extras.push_back({tr("score"), r.scores});
-    data.extras.push_back({tr("logit"), r.logits});
+    data.extras.push_back({tr("score"), widgets::SharedMatrix::of(snapshot, r.scores)});
+    data.extras.push_back({tr("logit"), widgets::SharedMatrix::of(snapshot, r.logits)});
     data.title = tr("Attention weights — %1").arg(QString::fromUtf8(variant_display_name(s.variant).data(),
                                                                  qsizetype(variant_display_name(s.variant).size())));
     heatmap_->setData(std::move(data));

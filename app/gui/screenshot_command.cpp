@@ -110,11 +110,9 @@ int run_screenshot(const QStringList& args)
     const std::unique_ptr<QApplication> app = makeScreenshotApplication(r.shot.dark);
 
     // A session file is checked before any window exists: a broken one is bad input.
-    std::optional<Session> session;
     if (!r.session.isEmpty()) {
-        playground::SessionReadResult read = playground::readSessionFile(r.session);
+        const playground::SessionReadResult read = playground::readSessionFile(r.session);
         if (!read.ok()) return report_bad_input(kCmd, read.error.toStdString());
-        session = std::move(read.session);
     }
 
     // Throwaway settings: a screenshot must neither read the user's layout nor change it.
@@ -128,8 +126,9 @@ int run_screenshot(const QStringList& args)
     options.autosave = false;
     options.settings = &settings;
     gui::MainWindow window(options);
-    if (session) {
-        window.document()->loadSession(*session);
+    // Opened as File > Open does, so the title and status bar name the file.
+    if (!r.session.isEmpty()) {
+        window.fileController()->openPath(r.session);
     } else if (!r.preset.isEmpty()) {
         window.fileController()->loadPreset(r.preset);
     }

@@ -81,6 +81,7 @@ RecomputeController::JobResult RecomputeController::run(Job job, bool onWorker)
         auto snap = std::make_shared<ResultSnapshot>();
         snap->outcome = compute_session(job.session);
         snap->elapsedMs = static_cast<double>(timer.nsecsElapsed()) / 1e6;
+        deriveForDisplay(*snap);
         snap->session = std::move(job.session);
         snap->generation = job.generation;
         snap->onWorker = onWorker;

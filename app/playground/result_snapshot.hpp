@@ -5,11 +5,13 @@
 #pragma once
 
 #include "attnviz/core/session.hpp"
+#include "attnviz/core/weights_summary.hpp"
 
 #include <QMetaType>
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 namespace attnviz::playground {
 
@@ -19,7 +21,17 @@ struct ResultSnapshot {
     double elapsedMs = 0;    // compute time alone, without the thread hop
     std::uint64_t generation = 0;  // increases with every request; later = newer
     bool onWorker = false;   // computed off the GUI thread
+
+    // What the panels draw besides the result itself, derived where the result was computed
+    // (on the worker for large problems) by deriveForDisplay(): a panel never makes a pass
+    // over n_q × n_k cells on the GUI thread, which at 2048² would cost a frame per matrix.
+    Matrix scaled;                         // (n_q × n_k) scores × scale
+    std::optional<ValueExtent> scoresExtent, scaledExtent, logitsExtent, outputExtent;
+    Index maskedCount = 0;                 // cells of outcome.result.masked that are true
 };
+
+// Fills the derived fields above from s.outcome.result.
+void deriveForDisplay(ResultSnapshot& s);
 
 using ResultSnapshotPtr = std::shared_ptr<const ResultSnapshot>;
 

@@ -105,13 +105,14 @@ void StepView::setTranslation(const seq2seq::Translation& t, int step)
     const auto m = static_cast<Eigen::Index>(t_.steps.size());
     const auto n = static_cast<Eigen::Index>(t_.source_tokens.size());
     widgets::HeatmapData d;
-    d.values = Matrix::Zero(m, n);
+    Matrix alignment = Matrix::Zero(m, n);
     for (Eigen::Index i = 0; i < m; ++i) {
         const auto& row = t_.steps[static_cast<std::size_t>(i)].attention;
         for (Eigen::Index j = 0; j < n && j < static_cast<Eigen::Index>(row.size()); ++j)
-            d.values(i, j) = row[static_cast<std::size_t>(j)];
+            alignment(i, j) = row[static_cast<std::size_t>(j)];
         d.rowLabels << QString::fromStdString(t_.steps[static_cast<std::size_t>(i)].text);
     }
+    d.values = std::move(alignment);
     d.colLabels = toQStrings(t_.source_tokens);
     d.rowAxisTitle = tr("output token");
     d.colAxisTitle = tr("source token");

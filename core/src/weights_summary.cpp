@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/weights_summary.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace attnviz {
 
@@ -60,6 +62,25 @@ std::optional<LargestDifference> largest_difference(const Matrix& A, const Matri
             }
         }
     return best;
+}
+
+std::optional<ValueExtent> finite_extent(const Matrix& m, const BoolMatrix& masked)
+{
+    const bool hasMask = masked.rows() == m.rows() && masked.cols() == m.cols() && masked.size() != 0;
+    double lo = std::numeric_limits<double>::infinity();
+    double hi = -lo;
+    for (Index c = 0; c < m.cols(); ++c)
+        for (Index r = 0; r < m.rows(); ++r) {
+            const double x = m(r, c);
+            // isfinite as a range test, which compilers vectorise: NaN fails both comparisons.
+            if (!(x > -std::numeric_limits<double>::infinity() && x < std::numeric_limits<double>::infinity()))
+                continue;
+            if (hasMask && masked(r, c)) continue;
+            lo = std::min(lo, x);
+            hi = std::max(hi, x);
+        }
+    if (lo > hi) return std::nullopt;
+    return ValueExtent{lo, hi};
 }
 
 }  // namespace attnviz

@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <limits>
 
 using namespace attnviz;
 
@@ -60,6 +61,25 @@ private slots:
         QCOMPARE(d->b, 0.4);
         QVERIFY(!largest_difference(A, Matrix(3, 2)));
         QVERIFY(!largest_difference(Matrix(), Matrix()));
+    }
+
+    void finiteExtentSkipsNonFiniteAndMaskedCells()
+    {
+        constexpr double inf = std::numeric_limits<double>::infinity();
+        Matrix m(2, 3);
+        m << -inf, 0.5, 7, std::nan(""), -2, inf;
+        const auto e = finite_extent(m);
+        QVERIFY(e);
+        QCOMPARE(e->lower, -2.0);
+        QCOMPARE(e->upper, 7.0);
+        BoolMatrix masked = BoolMatrix::Constant(2, 3, false);
+        masked(0, 2) = true;  // hides the 7
+        QCOMPARE(finite_extent(m, masked), std::optional(ValueExtent{-2, 0.5}));
+        masked(1, 1) = masked(0, 1) = true;  // nothing finite left
+        QVERIFY(!finite_extent(m, masked));
+        QVERIFY(!finite_extent(Matrix()));
+        // A mask of another shape is ignored rather than read out of bounds.
+        QCOMPARE(finite_extent(m, BoolMatrix::Constant(3, 3, true)), std::optional(ValueExtent{-2, 7}));
     }
 };
 

@@ -133,12 +133,12 @@ private slots:
         widgets::MatrixTableModel* q = window_->document()->queriesModel();
         QVERIFY(q->setData(q->index(0, 0), q->matrix()(0, 0) + 3.0));
         settle();
-        QVERIFY(steps->stepMap("weights")->data().values == shownWeights());  // drawn at once
+        QVERIFY(*steps->stepMap("weights")->data().values == shownWeights());  // drawn at once
         const Matrix& inCompare = compare->mapA()->data().values;
         QVERIFY(inCompare.size() != shownWeights().size() || inCompare != shownWeights());  // not drawn
         window_->findChild<QDockWidget*>("compareDock")->raise();
         QTRY_COMPARE(compare->mapA()->data().values.rows(), shownWeights().rows());
-        QVERIFY(compare->mapA()->data().values == shownWeights());
+        QVERIFY(*compare->mapA()->data().values == shownWeights());
     }
 
     void computeErrorShowsBannerNotCrash()

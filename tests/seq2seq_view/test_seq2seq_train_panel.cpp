@@ -95,7 +95,7 @@ private slots:
         tl->slider()->setValue(1);
         QCOMPARE(tl->currentIndex(), 1);
         QVERIFY(tl->label()->text().startsWith(QStringLiteral("epoch 2, loss")));
-        QCOMPARE(tl->heatmap()->data().values, tl->snapshots()[1].weights);
+        QCOMPARE(*tl->heatmap()->data().values, tl->snapshots()[1].weights);
         QVERIFY(t->resultLabel()->text().contains(QStringLiteral("BLEU")));
         QVERIFY(t->lastOutcome().bleu.has_value());
         QCOMPARE(t->lastOutcome().result.epochs_done, 4);

@@ -19,17 +19,19 @@ namespace {
 HeatmapData sample()
 {
     HeatmapData d;
-    d.values.resize(3, 4);
-    d.values << 0.5, 0.3, 0.2, 0.0,  //
-        0.1, 0.2, 0.3, 0.4,          //
+    Matrix values(3, 4);
+    values << 0.5, 0.3, 0.2, 0.0,  //
+        0.1, 0.2, 0.3, 0.4,        //
         0.25, 0.25, 0.25, 0.25;
-    d.masked = BoolMatrix::Constant(3, 4, false);
-    d.masked(0, 3) = true;
+    BoolMatrix masked = BoolMatrix::Constant(3, 4, false);
+    masked(0, 3) = true;
+    d.values = values;
+    d.masked = masked;
     d.rowLabels = {"I", "like", "tea"};
     d.colLabels = {"je", "aime", "le", "thé"};
-    Matrix logits = d.values.array().log();
+    Matrix logits = values.array().log();
     logits(0, 3) = -std::numeric_limits<double>::infinity();
-    d.extras = {{QStringLiteral("score"), d.values * 10}, {QStringLiteral("logit"), logits}};
+    d.extras = {{QStringLiteral("score"), Matrix(values * 10)}, {QStringLiteral("logit"), logits}};
     d.title = QStringLiteral("Weights");
     return d;
 }
@@ -52,8 +54,9 @@ class TestHeatmapWidget : public QObject {
 private slots:
     void largeMatricesAreSampledForDrawingHoverStaysExact()
     {
-        // 1500 × 3000 cells: more than a screen shows. The colour map keeps at most 1024 per
-        // axis, each drawn cell taken from the matrix cell under it; tooltips read the snapshot.
+        // 1500 × 3000 cells: more than a screen shows. The colour map keeps about one cell per
+        // device pixel of the axis rect, each drawn cell taken from the matrix cell under it;
+        // tooltips and autoscale read the snapshot.
         const Index rows = 1500, cols = 3000;
         Matrix v(rows, cols);
         for (Index c = 0; c < cols; ++c)
@@ -66,18 +69,72 @@ private slots:
         d.values = v;
         w.setData(d);
         w.replotNow();
+        const QRect rect = w.plot()->axisRect()->rect();
+        const double ratio = w.devicePixelRatioF();
         QCPColorMapData* cells = w.colorMap()->data();
-        QCOMPARE(cells->keySize(), 1024);
-        QCOMPARE(cells->valueSize(), 1024);
+        // At least one cell per pixel, rounded up to 128; fewer than the matrix has.
+        QVERIFY2(cells->keySize() >= rect.width() * ratio && cells->keySize() < rect.width() * ratio + 128,
+                 qPrintable(QStringLiteral("%1 cells for %2 px").arg(cells->keySize()).arg(rect.width())));
+        QVERIFY(cells->valueSize() >= rect.height() * ratio && cells->valueSize() < rect.height() * ratio + 128);
+        QCOMPARE(w.drawnCells(), QSize(cells->keySize(), cells->valueSize()));
         const int pairs[][2] = {{0, 0}, {749, 1500}, {1499, 2999}, {300, 17}};
         for (const auto& [r, c] : pairs) {
             const double x = cells->data(c, r);  // the drawn cell at matrix position (r, c)
             const Index sr = Index(x) / 10000, sc = Index(x) % 10000;
-            QVERIFY2(std::abs(sr - r) <= rows / 1024 + 1, qPrintable(QString::number(sr)));
-            QVERIFY2(std::abs(sc - c) <= cols / 1024 + 1, qPrintable(QString::number(sc)));
+            QVERIFY2(std::abs(sr - r) <= rows / cells->valueSize() + 1, qPrintable(QString::number(sr)));
+            QVERIFY2(std::abs(sc - c) <= cols / cells->keySize() + 1, qPrintable(QString::number(sc)));
         }
         QVERIFY2(w.cellToolTip(749, 1500).contains("7.4915e+06"), qPrintable(w.cellToolTip(749, 1500)));
         QCOMPARE(w.rangeUpper(), double((rows - 1) * 10000 + cols - 1));  // autoscale sees every cell
+
+        // A bigger window gets more cells (never more than 1024 per axis), a smaller one fewer.
+        const QSize before = w.drawnCells();
+        w.resize(1500, 1200);
+        w.replotNow();
+        QVERIFY(w.drawnCells().width() > before.width());
+        QVERIFY(w.drawnCells().width() <= 1024 && w.drawnCells().height() <= 1024);
+        w.resize(300, 250);
+        w.replotNow();
+        QCOMPARE(w.drawnCells(), QSize(256, 256));  // the floor: small resizes do not resample
+    }
+
+    void aSampledMaskIsStillHatched()
+    {
+        // A causal mask over 2000 keys in a 400-pixel map: the drawn sample of the mask is
+        // hatched and captioned just as the full one would be.
+        const Index n = 2000;
+        BoolMatrix causal(n, n);
+        for (Index c = 0; c < n; ++c)
+            for (Index r = 0; r < n; ++r) causal(r, c) = c > r;
+        widgets::HeatmapWidget w;
+        w.resize(400, 400);
+        w.show();
+        widgets::HeatmapData d;
+        d.values = Matrix::Constant(n, n, 0.5);
+        d.masked = causal;
+        w.setData(d);
+        w.replotNow();
+        QVERIFY(w.drawnCells().width() < n);
+        QCOMPARE(w.plot()->plotLayout()->rowCount(), 2);  // the cells' row and the caption
+        QVERIFY(w.cellToolTip(0, 1).contains(QStringLiteral("(masked)")));
+        QVERIFY(!w.cellToolTip(1, 0).contains(QStringLiteral("(masked)")));
+    }
+
+    void aGivenExtentSparesTheScan()
+    {
+        // The snapshot's producer knows the extent: autoscale takes it as it is.
+        widgets::HeatmapWidget w;
+        w.setAutoscale(true);
+        widgets::HeatmapData d;
+        d.values = Matrix::Constant(4, 4, 0.5);
+        d.extent = ValueExtent{-3, 7};
+        w.setData(d);
+        QCOMPARE(w.rangeLower(), -3.0);
+        QCOMPARE(w.rangeUpper(), 7.0);
+        d.extent.reset();  // without it, the widget scans: all 0.5, widened to a visible range
+        w.setData(d);
+        QCOMPARE(w.rangeLower(), 0.0);
+        QCOMPARE(w.rangeUpper(), 1.0);
     }
 
     void colorMapHoldsTheValues()
@@ -169,8 +226,9 @@ private slots:
     {
         HeatmapWidget w;
         HeatmapData d;
-        d.values.resize(2, 2);
-        d.values << -0.5, 2.0, 1.0, 0.25;
+        Matrix values(2, 2);
+        values << -0.5, 2.0, 1.0, 0.25;
+        d.values = values;
         w.setData(d);
         w.setAutoscale(true);
         QCOMPARE(w.rangeLower(), -0.5);
@@ -218,8 +276,9 @@ private slots:
         QCOMPARE(w.highlightedRow(), -1);
         HeatmapData big;
         big.values = Matrix::Random(128, 96).cwiseAbs();
-        big.masked = BoolMatrix::Constant(128, 96, false);
-        big.masked.topRightCorner(64, 48).setConstant(true);
+        BoolMatrix mask = BoolMatrix::Constant(128, 96, false);
+        mask.topRightCorner(64, 48).setConstant(true);
+        big.masked = mask;
         w.setData(std::move(big));
         w.replotNow();
         QCOMPARE(w.colorMap()->data()->keySize(), 96);

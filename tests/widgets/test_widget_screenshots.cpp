@@ -103,8 +103,9 @@ private slots:
     {
         HeatmapData d;
         d.values = Matrix::Random(512, 512).cwiseAbs();
-        d.masked = BoolMatrix::Constant(512, 512, false);
-        for (Index r = 0; r < 512; ++r) d.masked.row(r).tail(511 - r).setConstant(true);
+        BoolMatrix causal = BoolMatrix::Constant(512, 512, false);
+        for (Index r = 0; r < 512; ++r) causal.row(r).tail(511 - r).setConstant(true);
+        d.masked = causal;
         d.title = QStringLiteral("512 × 512, causal");
         HeatmapWidget w;
         w.resize(700, 640);
@@ -131,8 +132,9 @@ private slots:
     void heatmapOneRow()
     {
         HeatmapData d;
-        d.values.resize(1, 5);
-        d.values << 0.1, 0.2, 0.4, 0.2, 0.1;
+        Matrix row(1, 5);
+        row << 0.1, 0.2, 0.4, 0.2, 0.1;
+        d.values = row;
         d.colLabels = {"k0", "k1", "k2", "k3", "k4"};
         d.rowLabels = {"pool"};
         d.title = QStringLiteral("Feed-forward attention");
@@ -153,8 +155,9 @@ private slots:
         dark.setColor(QPalette::Mid, QColor(90, 90, 90));
         HeatmapData d;
         d.values = Matrix::Random(5, 5).cwiseAbs();
-        d.masked = BoolMatrix::Constant(5, 5, false);
-        d.masked(0, 4) = d.masked(1, 4) = true;
+        BoolMatrix mask = BoolMatrix::Constant(5, 5, false);
+        mask(0, 4) = mask(1, 4) = true;
+        d.masked = mask;
         d.title = QStringLiteral("Dark palette");
         HeatmapWidget w;
         w.setPalette(dark);
@@ -162,7 +165,7 @@ private slots:
         w.setData(d);
         save(w, QStringLiteral("heatmap_dark.png"));
         BarChartData b;
-        b.values = d.values.row(2);
+        b.values = d.values->row(2);
         b.entropy = 1.2;
         b.title = QStringLiteral("Dark palette");
         BarChartWidget bars;

@@ -30,20 +30,18 @@ void HeatmapOverlay::setData(const HeatmapData* data, const QCPColorGradient& gr
     data_ = data;
     gradient_ = gradient;
     range_ = range;
-    const bool hasMask = data && data->masked.rows() == data->values.rows() &&
-                         data->masked.cols() == data->values.cols() && data->masked.any();
-    // Comparing 260 000 bools is far cheaper than recomposing the hatching.
-    if (!hasMask && mask_.size() == 0) return;
-    if (hasMask && data->masked.rows() == mask_.rows() && data->masked.cols() == mask_.cols() &&
-        (data->masked == mask_).all())
+}
+
+void HeatmapOverlay::setDrawnMask(const BoolMatrix& drawnMask)
+{
+    // Comparing the drawn cells is far cheaper than recomposing the hatching.
+    if (drawnMask.rows() == mask_.rows() && drawnMask.cols() == mask_.cols() &&
+        (mask_.size() == 0 || (drawnMask == mask_).all()))
         return;
-    if (hasMask)
-        mask_ = data->masked;
-    else
-        mask_.resize(0, 0);
+    mask_ = drawnMask;
     hatchCache_ = QImage();
     maskImage_ = QImage();
-    if (!hasMask) return;
+    if (mask_.size() == 0) return;
     maskImage_ = QImage(static_cast<int>(mask_.cols()), static_cast<int>(mask_.rows()),
                         QImage::Format_ARGB32_Premultiplied);
     for (int r = 0; r < maskImage_.height(); ++r) {
@@ -112,7 +110,7 @@ void HeatmapOverlay::drawHatching(QCPPainter* painter, const QRectF& target)
 
 void HeatmapOverlay::drawValues(QCPPainter* painter, const QRectF& target)
 {
-    const Matrix& v = data_->values;
+    const Matrix& v = *data_->values;
     if (v.size() > kMaxValueCells) return;
     const double cellW = target.width() / static_cast<double>(v.cols());
     const double cellH = target.height() / static_cast<double>(v.rows());
@@ -120,7 +118,8 @@ void HeatmapOverlay::drawValues(QCPPainter* painter, const QRectF& target)
     font.setPointSizeF(font.pointSizeF() * 0.9);
     const QFontMetricsF fm(font);
     if (cellH < fm.height() + 2 || cellW < fm.horizontalAdvance(QStringLiteral("-0.00")) + 4) return;
-    const bool hasMask = mask_.size() == v.size();
+    // Maps small enough to print values are never sampled: the drawn mask is the mask.
+    const bool hasMask = mask_.rows() == v.rows() && mask_.cols() == v.cols();
     painter->setFont(font);
     for (Index r = 0; r < v.rows(); ++r) {
         for (Index c = 0; c < v.cols(); ++c) {

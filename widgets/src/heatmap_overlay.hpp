@@ -20,6 +20,9 @@ public:
     // `data` must outlive the overlay's use of it (the widget owns both). The gradient and
     // range pick black or white text for each cell.
     void setData(const HeatmapData* data, const QCPColorGradient& gradient, const QCPRange& range);
+    // The mask as the colour map draws it: (drawn rows × drawn cols), the full mask or a
+    // regular sample of it, stretched over all the cells; empty for no hatching.
+    void setDrawnMask(const BoolMatrix& drawnMask);
     void setShowValues(bool on) { showValues_ = on; }
     bool showValues() const { return showValues_; }
     void setHighlightedRow(int row) { highlightedRow_ = row; }
@@ -46,7 +49,7 @@ private:
     bool valuesDrawn_ = false;
     int highlightedRow_ = -1;
 
-    // One pixel per cell, opaque where masked; rebuilt only when the mask changes.
+    // One pixel per drawn cell, opaque where masked; rebuilt only when the mask changes.
     BoolMatrix mask_;
     QImage maskImage_;
     // The hatching composed for the last target size; reused while nothing changes.

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 namespace attnviz::widgets {
 
@@ -59,43 +60,78 @@ class MatrixColorMapData final : public QCPColorMapData {
 public:
     MatrixColorMapData() : QCPColorMapData(0, 0, QCPRange(0, 1), QCPRange(0, 1)) {}
 
-    // Cells beyond this many per axis are more than any screen shows: the map keeps every
-    // k-th one (what drawing its full image scaled down would show anyway, nearest sampling)
-    // so that recolouring a 2048² result costs a 1024² one. Hover and the overlay read the
-    // full snapshot, so tooltips stay exact.
+    // A map never draws more cells per axis than the screen shows: beyond the axis's device
+    // pixels it keeps every k-th cell (what drawing the full image scaled down would show
+    // anyway, nearest sampling), so recolouring a 2048² result in a 250-pixel step map costs
+    // a 256² one. Hover and tooltips read the full snapshot, so they stay exact. The count is
+    // rounded up to a multiple of kDrawnCellsStep (at least kMinDrawnCells) so that resizing
+    // by a few pixels does not resample, and capped at kMaxDrawnCells.
+    static constexpr Index kMinDrawnCells = 256;
+    static constexpr Index kDrawnCellsStep = 128;
     static constexpr Index kMaxDrawnCells = 1024;
 
-    // The drawn size along an axis of n cells, and the source index of drawn cell i.
-    static Index drawnCount(Index n) { return std::min(n, kMaxDrawnCells); }
+    // The drawn size along an axis of n cells shown across `devicePixels` (≤ 0: not laid
+    // out yet, assume the largest), and the source index of drawn cell i.
+    static Index drawnCount(Index n, double devicePixels)
+    {
+        Index want = kMaxDrawnCells;
+        if (devicePixels > 0) {
+            const auto px = static_cast<Index>(std::ceil(devicePixels));
+            want = std::clamp((px + kDrawnCellsStep - 1) / kDrawnCellsStep * kDrawnCellsStep, kMinDrawnCells,
+                              kMaxDrawnCells);
+        }
+        return std::min(n, want);
+    }
     static Index sourceIndex(Index i, Index n, Index drawn) { return drawn == n ? i : (2 * i + 1) * n / (2 * drawn); }
 
-    void assign(const Matrix& v)
+    // Samples `v` (rows × cols) to (drawnRows × drawnCols), and `masked` (empty or the shape of
+    // v) the same way into *drawnMask; *drawnMask is left empty when no drawn cell is masked.
+    void assign(const Matrix& v, const BoolMatrix& masked, Index drawnRows, Index drawnCols, BoolMatrix* drawnMask)
     {
         const Index rows = v.rows(), cols = v.cols();
-        const Index drawnRows = drawnCount(rows), drawnCols = drawnCount(cols);
         setSize(static_cast<int>(drawnCols), static_cast<int>(drawnRows));
+        drawnMask->resize(0, 0);
         if (!mData) return;
+        // The source indices once per axis: a 64-bit division per cell cost more than the copy.
+        std::vector<Index> srcRow(static_cast<std::size_t>(drawnRows)), srcCol(static_cast<std::size_t>(drawnCols));
+        for (Index r = 0; r < drawnRows; ++r) srcRow[std::size_t(r)] = sourceIndex(r, rows, drawnRows);
+        for (Index c = 0; c < drawnCols; ++c) srcCol[std::size_t(c)] = sourceIndex(c, cols, drawnCols);
+
+        // A band of kBand source columns is walked top to bottom together: kBand read streams
+        // that the prefetcher follows down the columns, and each drawn row's kBand cells are
+        // written side by side. (Square tiles jumped a page per column and stalled on misses.)
         constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-        constexpr Index kTile = 32;
-        for (Index r0 = 0; r0 < drawnRows; r0 += kTile)
-            for (Index c0 = 0; c0 < drawnCols; c0 += kTile)
-                for (Index c = c0; c < std::min(drawnCols, c0 + kTile); ++c) {
-                    const Index sc = sourceIndex(c, cols, drawnCols);
-                    for (Index r = r0; r < std::min(drawnRows, r0 + kTile); ++r) {
-                        const double x = v(sourceIndex(r, rows, drawnRows), sc);
-                        // Non-finite values (a masked logit is -inf) get the gradient's NaN grey.
-                        mData[r * drawnCols + c] = std::isfinite(x) ? x : nan;
-                    }
+        constexpr Index kBand = 16;
+        for (Index c0 = 0; c0 < drawnCols; c0 += kBand) {
+            const Index band = std::min(kBand, drawnCols - c0);
+            const double* columns[kBand];
+            for (Index k = 0; k < band; ++k) columns[k] = v.data() + srcCol[std::size_t(c0 + k)] * rows;
+            for (Index r = 0; r < drawnRows; ++r) {
+                const Index sr = srcRow[std::size_t(r)];
+                double* out = mData + r * drawnCols + c0;
+                for (Index k = 0; k < band; ++k) {
+                    const double x = columns[k][sr];
+                    // Non-finite values (a masked logit is -inf) get the gradient's NaN grey.
+                    out[k] = std::isfinite(x) ? x : nan;
                 }
+            }
+        }
         mDataModified = true;  // what setCell sets: the colour map recolours on its next draw
+
+        if (masked.rows() != rows || masked.cols() != cols || masked.size() == 0) return;
+        BoolMatrix m(drawnRows, drawnCols);
+        for (Index c = 0; c < drawnCols; ++c) {
+            const bool* column = masked.data() + srcCol[std::size_t(c)] * rows;
+            for (Index r = 0; r < drawnRows; ++r) m(r, c) = column[srcRow[std::size_t(r)]];
+        }
+        if (m.any()) *drawnMask = std::move(m);
     }
 };
 
-// The key (or value) range of the drawn cells' centres: the cells, sampled or not, cover
-// [-0.5, n - 0.5], so cell i of the matrix stays centred on coordinate i.
-QCPRange drawnCellRange(Index n)
+// The key (or value) range of `drawn` cells' centres standing for n: the cells, sampled or
+// not, cover [-0.5, n - 0.5], so cell i of the matrix stays centred on coordinate i.
+QCPRange drawnCellRange(Index n, Index drawn)
 {
-    const Index drawn = MatrixColorMapData::drawnCount(n);
     if (drawn == n) return cellRange(n);
     const double width = static_cast<double>(n) / static_cast<double>(drawn);
     return QCPRange(-0.5 + width / 2, static_cast<double>(n) - 0.5 - width / 2);
@@ -146,7 +182,10 @@ HeatmapWidget::HeatmapWidget(QWidget* parent) : QWidget(parent), plot_(new QCust
     // beforeReplot sees the axis rect of the previous layout, so after a resize the label
     // strides were computed for the old size (4 keys showing as "x", "z"). Checking again once
     // the layout is done and replotting only if they changed converges in one extra pass.
+    // The layout also fixes how many cells fit the axis rect's pixels: resampling here, before
+    // this replot draws, keeps a resized (or exported) map sharp without another pass.
     connect(plot_, &QCustomPlot::afterLayout, this, [this] {
+        if (resampleCells(false)) updateTitleAndCaption();
         if (updateTickLabels()) plot_->replot(QCustomPlot::rpQueuedReplot);
     });
     connect(plot_, &QCustomPlot::mouseMove, this, &HeatmapWidget::onMouseMove);
@@ -169,47 +208,22 @@ void HeatmapWidget::changeEvent(QEvent* event)
 
 HeatmapWidget::~HeatmapWidget() = default;
 
-void HeatmapWidget::setData(const HeatmapData& data)
-{
-    if (data.rowLabels != data_.rowLabels || data.colLabels != data_.colLabels ||
-        data.values.rows() != data_.values.rows() || data.values.cols() != data_.values.cols())
-        ++labelsVersion_;
-    // Member-wise assignment: Eigen reuses the existing storage when the shape is unchanged,
-    // which is the common case (a new result for the same tokens). A fresh copy would
-    // allocate megabytes per update at 512 × 512 and pay for every page fault.
-    data_.values = data.values;
-    data_.masked = data.masked;
-    data_.extras.resize(data.extras.size());
-    for (std::size_t i = 0; i < data.extras.size(); ++i) {
-        data_.extras[i].name = data.extras[i].name;
-        data_.extras[i].values = data.extras[i].values;
-    }
-    data_.rowLabels = data.rowLabels;
-    data_.colLabels = data.colLabels;
-    data_.valueName = data.valueName;
-    data_.title = data.title;
-    data_.rowAxisTitle = data.rowAxisTitle;
-    data_.colAxisTitle = data.colAxisTitle;
-    applyData();
-}
+void HeatmapWidget::setData(const HeatmapData& data) { setData(HeatmapData(data)); }
 
 void HeatmapWidget::setData(HeatmapData&& data)
 {
     if (data.rowLabels != data_.rowLabels || data.colLabels != data_.colLabels ||
         data.values.rows() != data_.values.rows() || data.values.cols() != data_.values.cols())
         ++labelsVersion_;
-    data_ = std::move(data);
+    data_ = std::move(data);  // shares the matrices: nothing n² is copied
     applyData();
 }
 
 void HeatmapWidget::applyData()
 {
-    const Matrix& v = data_.values;
-    const Index rows = v.rows();
-    const Index cols = v.cols();
-    auto* cells = static_cast<MatrixColorMapData*>(map_->data());
-    cells->assign(v);
-    cells->setRange(drawnCellRange(cols), drawnCellRange(rows));
+    const Index rows = data_.values.rows();
+    const Index cols = data_.values.cols();
+    resampleCells(true);
     plot_->xAxis->setRange(-0.5, std::max<double>(cols, 1) - 0.5);
     plot_->yAxis->setRange(-0.5, std::max<double>(rows, 1) - 0.5);
     plot_->xAxis->setLabel(data_.colAxisTitle);
@@ -220,25 +234,37 @@ void HeatmapWidget::applyData()
     applyRange();  // also hands the data to the overlay and queues the replot
 }
 
+bool HeatmapWidget::resampleCells(bool always)
+{
+    // Device pixels of the axis rect as last laid out; before the first layout the rect is
+    // empty and the largest count is taken.
+    const QRect rect = plot_->axisRect()->rect();
+    const double ratio = devicePixelRatioF();
+    const Index drawnRows = MatrixColorMapData::drawnCount(data_.values.rows(), rect.height() * ratio);
+    const Index drawnCols = MatrixColorMapData::drawnCount(data_.values.cols(), rect.width() * ratio);
+    auto* cells = static_cast<MatrixColorMapData*>(map_->data());
+    if (!always && cells->keySize() == drawnCols && cells->valueSize() == drawnRows) return false;
+    cells->assign(*data_.values, *data_.masked, drawnRows, drawnCols, &drawnMask_);
+    cells->setRange(drawnCellRange(data_.values.cols(), drawnCols), drawnCellRange(data_.values.rows(), drawnRows));
+    overlay_->setDrawnMask(drawnMask_);
+    return true;
+}
+
+QSize HeatmapWidget::drawnCells() const
+{
+    const QCPColorMapData* cells = map_->data();
+    return {cells->keySize(), cells->valueSize()};
+}
+
 void HeatmapWidget::applyRange()
 {
     QCPRange range(fixedLower_, fixedUpper_);
     if (autoscale_) {
-        const Matrix& v = data_.values;
-        const bool hasMask = data_.masked.rows() == v.rows() && data_.masked.cols() == v.cols();
-        double lo = std::numeric_limits<double>::infinity();
-        double hi = -lo;
-        for (Index c = 0; c < v.cols(); ++c)  // column-major: down each column
-            for (Index r = 0; r < v.rows(); ++r) {
-                const double x = v(r, c);
-                if (!std::isfinite(x) || (hasMask && data_.masked(r, c))) continue;
-                lo = std::min(lo, x);
-                hi = std::max(hi, x);
-            }
-        if (lo > hi) {
-            lo = 0;
-            hi = 1;
-        }
+        // The snapshot's extent when it brought one (computed off the GUI thread), else a
+        // pass over every cell here.
+        const std::optional<ValueExtent> e = data_.extent ? data_.extent : finite_extent(*data_.values, *data_.masked);
+        double lo = e ? e->lower : 0.0;
+        double hi = e ? e->upper : 1.0;
         if (isDiverging(colormap_)) {
             // White must mean zero on a difference map, whatever the extremes are.
             const double m = std::max(std::abs(lo), std::abs(hi));
@@ -271,8 +297,8 @@ void HeatmapWidget::updateTitleAndCaption()
     }
     if (title_) title_->setText(data_.title);
 
-    const bool masked = data_.masked.rows() == data_.values.rows() &&
-                        data_.masked.cols() == data_.values.cols() && data_.masked.any();
+    // The caption explains hatching, so it shows when hatching is drawn.
+    const bool masked = drawnMask_.size() != 0;
     if (masked && !caption_) {
         layout->insertRow(layout->rowCount());
         QFont small = font();
@@ -294,8 +320,14 @@ bool HeatmapWidget::updateTickLabels()
     const int rows = static_cast<int>(data_.values.rows());
     const int cols = static_cast<int>(data_.values.cols());
     const QFontMetricsF fm(plot_->xAxis->tickLabelFont());
-    double widest = 0;
-    for (int c = 0; c < cols && c < 2048; ++c) widest = std::max(widest, fm.horizontalAdvance(label(data_.colLabels, c)));
+    // Measuring 2048 labels costs milliseconds: once per set of labels, not per replot.
+    if (widestLabelVersion_ != labelsVersion_) {
+        widestLabel_ = 0;
+        for (int c = 0; c < cols && c < 2048; ++c)
+            widestLabel_ = std::max(widestLabel_, fm.horizontalAdvance(label(data_.colLabels, c)));
+        widestLabelVersion_ = labelsVersion_;
+    }
+    const double widest = widestLabel_;
     const double cellW = cols > 0 ? rect->width() / static_cast<double>(cols) : 1;
     const double cellH = rows > 0 ? rect->height() / static_cast<double>(rows) : 1;
     const double lineH = fm.height() + 2;
@@ -365,7 +397,7 @@ bool HeatmapWidget::showValues() const { return overlay_->showValues(); }
 
 QString HeatmapWidget::cellToolTip(int row, int col) const
 {
-    const Matrix& v = data_.values;
+    const Matrix& v = *data_.values;
     if (row < 0 || col < 0 || row >= v.rows() || col >= v.cols()) return QString();
     QStringList lines;
     lines << tr("%1 “%2” (row %3)").arg(data_.rowAxisTitle, data_.rowLabels.value(row, QString::number(row))).arg(row);

@@ -38,6 +38,7 @@ Comparison compareWith(const playground::ResultSnapshot& a, const CompareSetting
     }
     try {
         b->outcome = compute_session(b->session);
+        playground::deriveForDisplay(*b);
     } catch (const std::exception& e) {
         c.message = tr("B cannot run on these inputs: %1").arg(QString::fromStdString(e.what()));
         return c;

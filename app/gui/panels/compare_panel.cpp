@@ -29,13 +29,14 @@ QString describe(const playground::ResultSnapshot& s, bool withVariant)
                        : t;
 }
 
-HeatmapData weightsData(const playground::ResultSnapshot& s, const QString& title)
+// Shares the snapshot's weights and mask with the map.
+HeatmapData weightsData(const playground::ResultSnapshotPtr& s, const QString& title)
 {
     HeatmapData d;
-    d.values = s.outcome.result.weights;
-    d.masked = s.outcome.result.masked;
-    d.rowLabels = queryLabels(s);
-    d.colLabels = keyLabels(s);
+    d.values = widgets::SharedMatrix::of(s, s->outcome.result.weights);
+    d.masked = widgets::SharedBoolMatrix::of(s, s->outcome.result.masked);
+    d.rowLabels = queryLabels(*s);
+    d.colLabels = keyLabels(*s);
     d.title = title;
     return d;
 }
@@ -135,9 +136,9 @@ void ComparePanel::recompute()
     const playground::ResultSnapshot& a = *deferred_.latest();
     comparison_ = compareWith(a, settings());
     const bool twoVariants = comparison_.b && comparison_.b->session.variant != a.session.variant;
-    mapA_->setData(weightsData(a, tr("A: %1").arg(describe(a, twoVariants))));
+    mapA_->setData(weightsData(deferred_.latest(), tr("A: %1").arg(describe(a, twoVariants))));
     if (comparison_.b) {
-        mapB_->setData(weightsData(*comparison_.b, tr("B: %1").arg(describe(*comparison_.b, twoVariants))));
+        mapB_->setData(weightsData(comparison_.b, tr("B: %1").arg(describe(*comparison_.b, twoVariants))));
     } else {
         mapB_->setData(HeatmapData{});
     }

@@ -122,11 +122,10 @@ QString maskSummary(const playground::ResultSnapshot& s)
     }
     if (m.matrix.size() != 0) parts << tr("explicit matrix");
     if (parts.isEmpty()) return tr("none");
-    const BoolMatrix& masked = s.outcome.result.masked;
     return tr("%1 (%2 of %3 cells masked)")
         .arg(parts.join(QStringLiteral(" + ")))
-        .arg(masked.count())
-        .arg(masked.size());
+        .arg(s.maskedCount)
+        .arg(s.outcome.result.masked.size());
 }
 
 QString formulaHtml(const playground::ResultSnapshot& s)

@@ -25,10 +25,6 @@ namespace {
 // Small enough that five fit a docked panel's width at a glance, big enough for token labels.
 constexpr QSize kMapMinimum{290, 170};
 constexpr QSize kMaskedMapMinimum{330, 170};
-// Above this many cells the small maps' tooltips show only their own value: the extra
-// matrices (scores, logits) would be copied into every map at every edit, 32 MB each at 2048².
-constexpr Index kMaxCellsWithHoverExtras = Index{512} * 512;
-
 QString scoreFormula(Variant v)
 {
     switch (v) {
@@ -44,13 +40,19 @@ QString scoreFormula(Variant v)
     return {};
 }
 
-HeatmapData baseData(const playground::ResultSnapshot& s, const Matrix& values, const QString& title,
+// A view of a matrix inside the snapshot, which it keeps alive.
+widgets::SharedMatrix shared(const playground::ResultSnapshotPtr& s, const Matrix& m)
+{
+    return widgets::SharedMatrix::of(s, m);
+}
+
+HeatmapData baseData(const playground::ResultSnapshotPtr& s, const Matrix& values, const QString& title,
                      const QString& valueName)
 {
     HeatmapData d;
-    d.values = values;
-    d.rowLabels = queryLabels(s);
-    d.colLabels = keyLabels(s);
+    d.values = shared(s, values);
+    d.rowLabels = queryLabels(*s);
+    d.colLabels = keyLabels(*s);
     d.title = title;
     d.valueName = valueName;
     return d;
@@ -177,8 +179,8 @@ void StepInspectorPanel::render(const playground::ResultSnapshotPtr& snapshot)
 
     const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
     const bool ff = s.session.variant == Variant::FeedForward;
-    showChain(s);
-    showHeads(s);
+    showChain(snapshot);
+    showHeads(snapshot);
     showFeedForward(s);
     // One layout, three shapes: the plain chain, heads instead of the chain, or the bars.
     for (QWidget* w : std::initializer_list<QWidget*>{scores_, toScaled_, scaled_, toLogits_, logits_,
@@ -192,33 +194,39 @@ void StepInspectorPanel::render(const playground::ResultSnapshotPtr& snapshot)
     ffText_->setVisible(ff);
 }
 
-void StepInspectorPanel::showChain(const playground::ResultSnapshot& s)
+void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot)
 {
+    const playground::ResultSnapshot& s = *snapshot;
     const AttentionResult& r = s.outcome.result;
     const Variant v = s.session.variant;
-    scores_->setData(baseData(s, r.scores, tr("1. scores  %1").arg(scoreFormula(v)), tr("score")));
+    HeatmapData scores = baseData(snapshot, r.scores, tr("1. scores  %1").arg(scoreFormula(v)), tr("score"));
+    scores.extent = s.scoresExtent;
+    scores_->setData(std::move(scores));
 
     const bool scaledStep = r.scale != 1.0;
     if (scaledStep) {
         const QString by = v == Variant::MultiHead ? QStringLiteral("√(h/H)") : QStringLiteral("√d<sub>k</sub>");
         toScaled_->setText(tr("<big>→</big><br>÷ %1<br>(× %2)").arg(by, formatNumber(r.scale)));
-        scaled_->setData(baseData(s, r.scaled(), tr("2. scaled"), tr("scaled score")));
+        HeatmapData scaled = baseData(snapshot, s.scaled, tr("2. scaled"), tr("scaled score"));
+        scaled.extent = s.scaledExtent;
+        scaled_->setData(std::move(scaled));
     }
 
-    const bool anyMasked = r.masked.size() != 0 && r.masked.any();
+    const bool anyMasked = s.maskedCount > 0;
     toLogits_->setText(tr("<big>→</big><br>÷ T = %1%2")
                            .arg(formatNumber(s.session.temperature),
                                 anyMasked ? tr("<br>masked → −∞") : QString()));
-    HeatmapData logits = baseData(s, r.logits, tr("%1. logits").arg(scaledStep ? 3 : 2), tr("logit"));
-    logits.masked = r.masked;
-    const bool extras = r.weights.size() <= kMaxCellsWithHoverExtras;
-    if (extras) logits.extras = {{tr("score"), r.scores}};
+    const widgets::SharedBoolMatrix masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
+    HeatmapData logits = baseData(snapshot, r.logits, tr("%1. logits").arg(scaledStep ? 3 : 2), tr("logit"));
+    logits.masked = masked;
+    logits.extent = s.logitsExtent;
+    logits.extras = {{tr("score"), shared(snapshot, r.scores)}};
     logits_->setData(std::move(logits));
 
     toWeights_->setText(tr("<big>→</big><br>softmax<br>of each row"));
-    HeatmapData weights = baseData(s, r.weights, tr("%1. weights").arg(scaledStep ? 4 : 3), tr("weight"));
-    weights.masked = r.masked;
-    if (extras) weights.extras = {{tr("score"), r.scores}, {tr("logit"), r.logits}};
+    HeatmapData weights = baseData(snapshot, r.weights, tr("%1. weights").arg(scaledStep ? 4 : 3), tr("weight"));
+    weights.masked = masked;
+    weights.extras = {{tr("score"), shared(snapshot, r.scores)}, {tr("logit"), shared(snapshot, r.logits)}};
     weights_->setData(std::move(weights));
 
     const bool projected = (v == Variant::MultiHead && s.outcome.params.find("W_o")) ||
@@ -227,7 +235,8 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshot& s)
                            ? tr("<big>→</big><br>each head<br>· its V,<br>concat%1").arg(projected ? tr(" · W<sub>o</sub>ᵀ") : QString())
                            : tr("<big>→</big><br>weights · V%1").arg(projected ? tr(" W<sub>v</sub>ᵀ") : QString()));
     HeatmapData out;
-    out.values = r.output;
+    out.values = shared(snapshot, r.output);
+    out.extent = s.outputExtent;
     out.rowLabels = queryLabels(s);
     out.colLabels = dimensionLabels(static_cast<int>(r.output.cols()));
     out.colAxisTitle = tr("output dimension");
@@ -236,8 +245,9 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshot& s)
     output_->setData(std::move(out));
 }
 
-void StepInspectorPanel::showHeads(const playground::ResultSnapshot& s)
+void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot)
 {
+    const playground::ResultSnapshot& s = *snapshot;
     const AttentionResult& r = s.outcome.result;
     const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
     const int wanted = multi ? static_cast<int>(r.heads.size()) + 1 : 0;
@@ -256,14 +266,13 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshot& s)
         w->setObjectName(mean ? QStringLiteral("head.mean") : QStringLiteral("head.%1").arg(i));
         HeatmapData d;
         if (mean) {
-            d = baseData(s, r.weights, tr("mean over %1 heads").arg(wanted - 1), tr("weight"));
+            d = baseData(snapshot, r.weights, tr("mean over %1 heads").arg(wanted - 1), tr("weight"));
         } else {
             const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
-            d = baseData(s, h.weights, tr("head %1 weights").arg(i + 1), tr("weight"));
-            if (h.weights.size() <= kMaxCellsWithHoverExtras)
-                d.extras = {{tr("score"), h.scores}, {tr("logit"), h.logits}};
+            d = baseData(snapshot, h.weights, tr("head %1 weights").arg(i + 1), tr("weight"));
+            d.extras = {{tr("score"), shared(snapshot, h.scores)}, {tr("logit"), shared(snapshot, h.logits)}};
         }
-        d.masked = r.masked;
+        d.masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
         w->setData(std::move(d));
     }
     headsShown_ = wanted;

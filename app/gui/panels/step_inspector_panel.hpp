@@ -45,8 +45,9 @@ private:
     void render(const playground::ResultSnapshotPtr& snapshot);
     widgets::HeatmapWidget* addMap(QHBoxLayout* row, const QString& step);
     QLabel* addArrow(QHBoxLayout* row);
-    void showChain(const playground::ResultSnapshot& s);
-    void showHeads(const playground::ResultSnapshot& s);
+    // Both share the snapshot's matrices with the maps (no copies); hence the pointer.
+    void showChain(const playground::ResultSnapshotPtr& snapshot);
+    void showHeads(const playground::ResultSnapshotPtr& snapshot);
     void showFeedForward(const playground::ResultSnapshot& s);
 
     QLabel* header_;

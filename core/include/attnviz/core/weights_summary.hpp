@@ -44,4 +44,14 @@ struct LargestDifference {
 // shapes differ or the matrices are empty. Non-finite cells are skipped.
 std::optional<LargestDifference> largest_difference(const Matrix& A, const Matrix& B);
 
+// The smallest and largest finite value, what an autoscaled colour map spans.
+struct ValueExtent {
+    double lower = 0, upper = 0;
+    friend bool operator==(const ValueExtent&, const ValueExtent&) = default;
+};
+
+// Over the finite cells of `m` that `masked` (empty, or the shape of m) does not mark; nullopt
+// when there is none. One pass down the columns, Eigen's storage order.
+std::optional<ValueExtent> finite_extent(const Matrix& m, const BoolMatrix& masked = {});
+
 }  // namespace attnviz

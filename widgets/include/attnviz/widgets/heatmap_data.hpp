@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What a heatmap draws: a snapshot of results computed elsewhere. Plain data, cheap to move.
+// What a heatmap draws: a snapshot of results computed elsewhere. Plain data, cheap to copy:
+// the matrices are shared, never duplicated (see shared_matrix.hpp).
 #pragma once
 
 #include "attnviz/core/tensor.hpp"
+#include "attnviz/core/weights_summary.hpp"
+#include "attnviz/widgets/shared_matrix.hpp"
 
 #include <QString>
 #include <QStringList>
 
+#include <optional>
 #include <vector>
 
 namespace attnviz::widgets {
@@ -14,16 +18,19 @@ namespace attnviz::widgets {
 // A further matrix shown in the hover tooltip only, e.g. {"score", scores}.
 struct HeatmapExtra {
     QString name;
-    Matrix values;  // same shape as HeatmapData::values (ignored otherwise)
+    SharedMatrix values;  // same shape as HeatmapData::values (ignored otherwise)
 };
 
 struct HeatmapData {
-    Matrix values;      // (rows × cols) what is coloured, e.g. the attention weights
-    BoolMatrix masked;  // empty, or (rows × cols) with true = masked: drawn hatched
+    SharedMatrix values;      // (rows × cols) what is coloured, e.g. the attention weights
+    SharedBoolMatrix masked;  // empty, or (rows × cols) with true = masked: drawn hatched
     QStringList rowLabels;  // query tokens, row 0 drawn at the top; missing → "0", "1", …
     QStringList colLabels;  // key tokens, left to right
     // Listed in the tooltip before the value, in this order (scores, then logits, say).
     std::vector<HeatmapExtra> extras;
+    // finite_extent(values, masked), when whoever made the snapshot computed it already (off
+    // the GUI thread): autoscale then skips its own pass over every cell. Empty: it scans.
+    std::optional<ValueExtent> extent;
     QString valueName = QStringLiteral("weight");  // colour-scale label and tooltip line
     QString title;                                  // above the map; empty for none
     QString rowAxisTitle = QStringLiteral("query");

@@ -78,6 +78,10 @@ public:
     // benchmarks).
     void replotNow();
 
+    // How many cells the colour map holds (columns × rows): the matrix's own shape, or fewer
+    // when it has more cells than the map has device pixels (it then keeps a regular sample).
+    QSize drawnCells() const;
+
     QCustomPlot* plot() const { return plot_; }
     QCPColorMap* colorMap() const { return map_; }
     QCPColorScale* colorScale() const { return scale_; }
@@ -96,6 +100,9 @@ protected:
 
 private:
     void applyData();
+    // Refills the colour map's cells from the snapshot when `always` or when the number of
+    // cells the laid-out rect can show changed; true when it refilled.
+    bool resampleCells(bool always);
     void applyRange();
     bool updateTickLabels();  // true when the ticks changed
     void updateTitleAndCaption();
@@ -105,6 +112,7 @@ private:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
     HeatmapData data_;
+    BoolMatrix drawnMask_;  // the mask as sampled for drawing; empty when no drawn cell is masked
     Colormap colormap_ = Colormap::Viridis;
     bool autoscale_ = false;
     double fixedLower_ = 0.0;
@@ -125,6 +133,8 @@ private:
         friend bool operator==(const TickState&, const TickState&) = default;
     } ticks_;
     int labelsVersion_ = 0;  // bumped when the tokens change
+    double widestLabel_ = 0;  // widest column label, measured for widestLabelVersion_
+    int widestLabelVersion_ = -1;
 
     std::optional<HeatmapCell> pressCell_;
     std::optional<HeatmapCell> hoverCell_;
