@@ -120,6 +120,25 @@ private slots:
         QVERIFY(!w.cellToolTip(1, 0).contains(QStringLiteral("(masked)")));
     }
 
+    void queryTokensShowWholeUnlessVeryLong()
+    {
+        // The default preset's third query, "looks for x or y", fits even a small step map;
+        // a sentence-long token is cut with an ellipsis instead of squeezing the cells away.
+        widgets::HeatmapWidget w;
+        w.resize(290, 240);
+        w.show();
+        widgets::HeatmapData d;
+        d.values = Matrix::Constant(2, 2, 0.5);
+        const QString sentence = QStringLiteral("a query token as long as a whole sentence of text");
+        d.rowLabels = {QStringLiteral("looks for x or y"), sentence};
+        w.setData(d);
+        w.replotNow();
+        const auto ticks = w.plot()->yAxis->ticker().staticCast<QCPAxisTickerText>()->ticks();
+        QCOMPARE(ticks.value(0), QStringLiteral("looks for x or y"));
+        QVERIFY2(ticks.value(1).endsWith(QChar(0x2026)) && ticks.value(1).size() < sentence.size(),
+                 qPrintable(ticks.value(1)));
+    }
+
     void aGivenExtentSparesTheScan()
     {
         // The snapshot's producer knows the extent: autoscale takes it as it is.

@@ -18,7 +18,11 @@ namespace attnviz::widgets {
 
 namespace {
 
-constexpr int kMaxLabelChars = 14;  // longer tokens are elided so they cannot eat the plot
+constexpr int kMaxLabelChars = 14;  // longer key tokens are elided so they cannot eat the plot
+// Query tokens sit beside the rows and may take this share of the plot's width (at least
+// kMinRowLabelPixels): "looks for x or y" fits whole in a step map.
+constexpr double kRowLabelShare = 0.3;
+constexpr int kMinRowLabelPixels = 110;
 
 QString label(const QStringList& labels, int i)
 {
@@ -337,20 +341,25 @@ bool HeatmapWidget::updateTickLabels()
     want.xStride = niceStride(std::max(1, static_cast<int>(std::ceil((want.xRotated ? lineH : widest + 6) / std::max(cellW, 1e-3)))));
     want.yStride = niceStride(std::max(1, static_cast<int>(std::ceil(lineH / std::max(cellH, 1e-3)))));
     want.labelsVersion = labelsVersion_;
+    want.rowLabelPixels = std::max(kMinRowLabelPixels, static_cast<int>(plot_->width() * kRowLabelShare));
     if (want == ticks_) return false;
     ticks_ = want;
 
-    auto fill = [](QCPAxis* axis, const QStringList& labels, int n, int stride) {
+    // Keys are cut by characters (they may stand rotated); queries by the pixels they may use.
+    auto fill = [](QCPAxis* axis, int n, int stride, auto&& text) {
         QVector<double> at;
-        QVector<QString> text;
+        QVector<QString> texts;
         for (int i = 0; i < n; i += stride) {
             at.append(i);
-            text.append(label(labels, i));
+            texts.append(text(i));
         }
-        axis->ticker().staticCast<QCPAxisTickerText>()->setTicks(at, text);
+        axis->ticker().staticCast<QCPAxisTickerText>()->setTicks(at, texts);
     };
-    fill(plot_->xAxis, data_.colLabels, cols, want.xStride);
-    fill(plot_->yAxis, data_.rowLabels, rows, want.yStride);
+    fill(plot_->xAxis, cols, want.xStride, [&](int i) { return label(data_.colLabels, i); });
+    fill(plot_->yAxis, rows, want.yStride, [&](int i) {
+        const QString s = data_.rowLabels.value(i);
+        return s.isEmpty() ? QString::number(i) : fm.elidedText(s, Qt::ElideRight, want.rowLabelPixels);
+    });
     plot_->xAxis->setTickLabelRotation(want.xRotated ? 90 : 0);
     return true;
 }

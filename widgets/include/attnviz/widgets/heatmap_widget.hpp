@@ -130,6 +130,7 @@ private:
         int xStride = 0, yStride = 0;
         bool xRotated = false;
         int labelsVersion = -1;
+        int rowLabelPixels = 0;  // widest a query token may be drawn
         friend bool operator==(const TickState&, const TickState&) = default;
     } ticks_;
     int labelsVersion_ = 0;  // bumped when the tokens change
