@@ -141,6 +141,25 @@ private slots:
         QVERIFY(*compare->mapA()->data().values == shownWeights());
     }
 
+    void mapsShareTheResultInsteadOfCopyingIt()
+    {
+        // At 2048 tokens one matrix is 32 MB: the heatmap and the step maps must draw the
+        // result's own matrices, not copies of them (a copy per map cost ~200 ms per edit).
+        const playground::ResultSnapshotPtr latest = window_->controller()->latestResult();
+        QVERIFY(latest);
+        const AttentionResult& r = latest->outcome.result;
+        auto* steps = window_->findChild<gui::panels::StepInspectorPanel*>();
+        QCOMPARE(&*window_->heatmap()->data().values, &r.weights);
+        QCOMPARE(&*window_->heatmap()->data().masked, &r.masked);
+        QCOMPARE(&*steps->stepMap("scores")->data().values, &r.scores);
+        QCOMPARE(&*steps->stepMap("logits")->data().values, &r.logits);
+        QCOMPARE(&*steps->stepMap("weights")->data().values, &r.weights);
+        QCOMPARE(&*steps->stepMap("scaled")->data().values, &latest->scaled);
+        // The derived matrices come with the snapshot, and the step maps take their extents.
+        QVERIFY(latest->scaled.isApprox(r.scores * r.scale));
+        QCOMPARE(steps->stepMap("scores")->data().extent, finite_extent(r.scores));
+    }
+
     void computeErrorShowsBannerNotCrash()
     {
         const Matrix before = shownWeights();
