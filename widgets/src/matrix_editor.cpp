@@ -134,6 +134,12 @@ MatrixEditor::~MatrixEditor() = default;
 
 QAction* MatrixEditor::action(Action a) const { return actions_.value(static_cast<int>(a)); }
 MatrixTableModel* MatrixEditor::model() const { return model_.data(); }
+
+void MatrixEditor::addToolBarAction(QAction* action)
+{
+    toolbar_->addSeparator();
+    toolbar_->addAction(action);
+}
 QTableView* MatrixEditor::view() const { return view_; }
 
 void MatrixEditor::setModel(MatrixTableModel* model)

@@ -42,6 +42,9 @@ public:
     MatrixTableModel* model() const;
     QTableView* view() const;
     QAction* action(Action a) const;
+    // Appends a caller's action to the toolbar after a separator (the playground's "Remove"
+    // on an optional parameter). Not owned; the editor leaves its enabled state alone.
+    void addToolBarAction(QAction* action);
 
     // Shown before the shape, e.g. "Q — queries" → "Q — queries   3 × 4".
     void setTitle(const QString& title);
