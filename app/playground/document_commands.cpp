@@ -80,4 +80,39 @@ void HyperCommand::undo()
     if (auto* d = doc()) applyHyper(d, beforeHyper_, beforeValues_);
 }
 
+OptionalParameterCommand::OptionalParameterCommand(PlaygroundDocument* doc, Variant variant,
+                                                   std::size_t position, ParamEntry entry,
+                                                   bool adding, const QString& text)
+    : DocumentCommand(doc, text), variant_(variant), position_(position), entry_(std::move(entry)),
+      model_(entry_.model), adding_(adding), attached_(!adding)
+{
+}
+
+OptionalParameterCommand::~OptionalParameterCommand()
+{
+    // Detached: undone after an add, or done after a remove, and this command is being dropped
+    // (a new edit after undo, loadSession, the undo limit). Nothing can re-attach the model.
+    if (!attached_ && model_) model_->deleteLater();  // a view may still hold it until it rebinds
+}
+
+void OptionalParameterCommand::redo() { adding_ ? attach() : detach(); }
+
+void OptionalParameterCommand::undo() { adding_ ? detach() : attach(); }
+
+void OptionalParameterCommand::attach()
+{
+    auto* d = doc();
+    if (!d || attached_) return;
+    attached_ = true;
+    attachParameter(d, variant_, position_, entry_);
+}
+
+void OptionalParameterCommand::detach()
+{
+    auto* d = doc();
+    if (!d || !attached_) return;
+    attached_ = false;
+    detachParameter(d, variant_, entry_.spec.name);
+}
+
 }  // namespace attnviz::playground::detail

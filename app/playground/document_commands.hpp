@@ -17,6 +17,7 @@ public:
 
 protected:
     using ParamValues = PlaygroundDocument::ParamValues;
+    using ParamEntry = PlaygroundDocument::ParamEntry;
     PlaygroundDocument* doc() const { return doc_.data(); }
     static void applyVariant(PlaygroundDocument* d, Variant v) { d->applyVariant(v); }
     static void applyTemperature(PlaygroundDocument* d, double t) { d->applyTemperature(t); }
@@ -24,6 +25,14 @@ protected:
     static void applyHyper(PlaygroundDocument* d, const ParamHyper& h, const ParamValues& v)
     {
         d->applyHyper(h, v);
+    }
+    static void attachParameter(PlaygroundDocument* d, Variant v, std::size_t position, ParamEntry e)
+    {
+        d->attachParameter(v, position, std::move(e));
+    }
+    static ParamEntry detachParameter(PlaygroundDocument* d, Variant v, const std::string& name)
+    {
+        return d->detachParameter(v, name);
     }
 
 private:
@@ -76,6 +85,32 @@ public:
 private:
     ParamHyper beforeHyper_, afterHyper_;
     ParamValues beforeValues_, afterValues_;
+};
+
+// Adds or removes one optional tensor (b_q, W_o, ...) of one variant's parameter set. The entry,
+// spec and model, moves between the set and this command, so undo re-attaches the very same
+// model at the same position and the cell edits recorded on it stay valid. While the entry is
+// detached the command owns its model and deletes it with itself (the history that could bring
+// it back is then gone).
+class OptionalParameterCommand final : public DocumentCommand {
+public:
+    // `adding`: redo attaches `entry` at `position`; else redo detaches it (it is there now).
+    OptionalParameterCommand(PlaygroundDocument* doc, Variant variant, std::size_t position,
+                             ParamEntry entry, bool adding, const QString& text);
+    ~OptionalParameterCommand() override;
+    void redo() override;
+    void undo() override;
+
+private:
+    void attach();
+    void detach();
+
+    Variant variant_;
+    std::size_t position_;  // index in the set's entries, which follow the spec order
+    ParamEntry entry_;
+    QPointer<widgets::MatrixTableModel> model_;  // entry_.model, watched
+    bool adding_;
+    bool attached_;
 };
 
 }  // namespace attnviz::playground::detail

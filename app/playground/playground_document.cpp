@@ -3,6 +3,7 @@
 
 #include "playground/document_commands.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -32,6 +33,23 @@ std::vector<std::string> tokensOf(const widgets::MatrixTableModel* m)
 
 // b_o and b2 are sized by the row count of the tensor they belong to (W_o, W2).
 bool followsOwner(const std::string& name) { return name == "b_o" || name == "b2"; }
+
+// The weight whose output an optional bias is added to: y = x Wᵀ + b, so b has W's row count
+// as its length (feed-forward's scalar b belongs to the Dense(1) kernel w, which has 1 row).
+std::string biasOwner(const std::string& bias)
+{
+    static const std::map<std::string, std::string> owners = {
+        {"b_q", "W_q"}, {"b_k", "W_k"}, {"b_v", "W_v"}, {"b_o", "W_o"},
+        {"b1", "W1"},   {"b2", "W2"},   {"b", "w"}};
+    const auto it = owners.find(bias);
+    return it == owners.end() ? std::string() : it->second;
+}
+
+QString displayName(Variant v)
+{
+    const std::string_view name = variant_display_name(v);
+    return QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+}
 
 }  // namespace
 
@@ -82,6 +100,17 @@ Index PlaygroundDocument::resultQueryRows() const
 
 // ---- parameters --------------------------------------------------------------------------
 
+PlaygroundDocument::ParamEntry PlaygroundDocument::newEntry(const ParameterSpec& spec, const Matrix& value)
+{
+    ParamEntry e{spec, newModel(QString::fromStdString(spec.name))};
+    e.model->resetContents(value);
+    // Shapes the variant dictates are locked; "at least" shapes and the biases sized by
+    // another tensor stay free.
+    e.model->setRowsLocked(!spec.rows_at_least);
+    e.model->setColumnsLocked(!spec.cols_at_least && !followsOwner(spec.name));
+    return e;
+}
+
 void PlaygroundDocument::createParamSet(Variant v, const Parameters& params)
 {
     const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
@@ -90,13 +119,7 @@ void PlaygroundDocument::createParamSet(Variant v, const Parameters& params)
     for (const ParameterSpec& spec : parameter_specs(v, dims, hyper_)) {
         const Matrix* m = params.find(spec.name);
         if (!m) continue;  // optional and absent: a generated set has no biases
-        ParamEntry e{spec, newModel(QString::fromStdString(spec.name))};
-        e.model->resetContents(*m);
-        // Shapes the variant dictates are locked; "at least" shapes and the biases sized by
-        // another tensor stay free.
-        e.model->setRowsLocked(!spec.rows_at_least);
-        e.model->setColumnsLocked(!spec.cols_at_least && !followsOwner(spec.name));
-        set.entries.push_back(std::move(e));
+        set.entries.push_back(newEntry(spec, *m));
     }
     paramSets_[v] = std::move(set);
 }
@@ -134,6 +157,124 @@ widgets::MatrixTableModel* PlaygroundDocument::parameterModel(const QString& nam
     for (const ParameterSlot& s : parameters())
         if (s.name == name) return s.model;
     return nullptr;
+}
+
+// ---- optional parameters -------------------------------------------------------------------
+
+std::optional<ParameterSpec> PlaygroundDocument::currentSpec(const std::string& name) const
+{
+    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
+    for (ParameterSpec& spec : parameter_specs(variant_, dims, hyper_))
+        if (spec.name == name) return std::move(spec);
+    return std::nullopt;
+}
+
+std::optional<Matrix> PlaygroundDocument::neutralValue(const ParameterSpec& spec, QString* why) const
+{
+    if (spec.is_vector) {
+        // Zeros, as long as the layer's output: the result is what it was without the bias.
+        const QString owner = QString::fromStdString(biasOwner(spec.name));
+        const widgets::MatrixTableModel* m = parameterModel(owner);
+        if (!m) {
+            *why = tr("%1 is the bias of %2: add %2 first.").arg(QString::fromStdString(spec.name), owner);
+            return std::nullopt;
+        }
+        return Matrix::Zero(1, m->matrix().rows());  // (1 × rows of the owner)
+    }
+    // An optional projection starts as the identity, so the output keeps its values:
+    // multi-head W_o (h × h) after the (n_q × h) concat of the heads, where h is W_q's row
+    // count; dense W_v (d_v × d_v) on V.
+    Index n = spec.cols;
+    if (spec.name == "W_o") {
+        const widgets::MatrixTableModel* w_q = parameterModel(QStringLiteral("W_q"));
+        if (!w_q) {
+            *why = tr("W_o maps the heads' h features, and W_q, which sets h, is missing.");
+            return std::nullopt;
+        }
+        n = w_q->matrix().rows();
+    }
+    return Matrix::Identity(n, n);
+}
+
+QStringList PlaygroundDocument::absentOptionalParameters() const
+{
+    QStringList out;
+    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
+    for (const ParameterSpec& spec : parameter_specs(variant_, dims, hyper_)) {
+        const QString name = QString::fromStdString(spec.name);
+        if (spec.optional && !parameterModel(name)) out << name;
+    }
+    return out;
+}
+
+QString PlaygroundDocument::parameterMeaning(const QString& name) const
+{
+    const std::optional<ParameterSpec> spec = currentSpec(name.toStdString());
+    return spec ? QString::fromStdString(spec->meaning) : QString();
+}
+
+QString PlaygroundDocument::cannotAddReason(const QString& name) const
+{
+    const std::optional<ParameterSpec> spec = currentSpec(name.toStdString());
+    if (!spec) return tr("%1 is not a parameter of %2.").arg(name, displayName(variant_));
+    if (!spec->optional)
+        return tr("%1 is required by %2: it is always there.").arg(name, displayName(variant_));
+    if (parameterModel(name)) return tr("%1 is already there.").arg(name);
+    QString why;
+    if (!neutralValue(*spec, &why)) return why;
+    return {};
+}
+
+QString PlaygroundDocument::cannotRemoveReason(const QString& name) const
+{
+    const std::optional<ParameterSpec> spec = currentSpec(name.toStdString());
+    if (!spec) return tr("%1 is not a parameter of %2.").arg(name, displayName(variant_));
+    if (!spec->optional)
+        return tr("%1 is required by %2: it cannot be removed.").arg(name, displayName(variant_));
+    if (!parameterModel(name)) return tr("%1 is not there to remove.").arg(name);
+    // The core refuses a bias without its weight (b_o without W_o).
+    for (const ParameterSlot& slot : parameters())
+        if (QString::fromStdString(biasOwner(slot.name.toStdString())) == name)
+            return tr("Remove %1 first: it is the bias of %2.").arg(slot.name, name);
+    return {};
+}
+
+bool PlaygroundDocument::addOptionalParameter(const QString& name)
+{
+    if (const QString why = cannotAddReason(name); !why.isEmpty()) return reject(why);
+    const ParameterSpec spec = *currentSpec(name.toStdString());
+    QString why;
+    const Matrix value = *neutralValue(spec, &why);
+
+    // In spec order among the tensors present: b_q goes after w_v, before b_k if that is there.
+    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
+    const std::vector<ParameterSpec> specs = parameter_specs(variant_, dims, hyper_);
+    const auto order = [&specs](const std::string& n) {
+        return std::find_if(specs.begin(), specs.end(), [&n](const ParameterSpec& s) { return s.name == n; }) -
+               specs.begin();
+    };
+    std::size_t position = 0;
+    for (const ParamEntry& e : paramSets_[variant_].entries)
+        if (order(e.spec.name) < order(spec.name)) ++position;
+
+    const bool was = quiet_;
+    quiet_ = true;  // filling the new model is not an edit of the document
+    ParamEntry entry = newEntry(spec, value);
+    quiet_ = was;
+    undoStack_.push(new detail::OptionalParameterCommand(this, variant_, position, entry, true,
+                                                         tr("Add %1").arg(name)));
+    return true;
+}
+
+bool PlaygroundDocument::removeOptionalParameter(const QString& name)
+{
+    if (const QString why = cannotRemoveReason(name); !why.isEmpty()) return reject(why);
+    const std::vector<ParamEntry>& entries = paramSets_[variant_].entries;
+    const auto it = std::find_if(entries.begin(), entries.end(),
+                                 [n = name.toStdString()](const ParamEntry& e) { return e.spec.name == n; });
+    undoStack_.push(new detail::OptionalParameterCommand(
+        this, variant_, static_cast<std::size_t>(it - entries.begin()), *it, false, tr("Remove %1").arg(name)));
+    return true;
 }
 
 Parameters PlaygroundDocument::currentParameters() const
@@ -385,6 +526,28 @@ void PlaygroundDocument::applyHyper(const ParamHyper& hyper, const ParamValues& 
     quiet_ = was;
     emit hyperChanged();
     if (!quiet_) emit changed();
+}
+
+void PlaygroundDocument::attachParameter(Variant v, std::size_t position, ParamEntry entry)
+{
+    std::vector<ParamEntry>& entries = paramSets_[v].entries;
+    entries.insert(entries.begin() + static_cast<std::ptrdiff_t>(std::min(position, entries.size())),
+                   std::move(entry));
+    emit parameterModelsChanged();
+    if (!quiet_) emit changed();
+}
+
+PlaygroundDocument::ParamEntry PlaygroundDocument::detachParameter(Variant v, const std::string& name)
+{
+    std::vector<ParamEntry>& entries = paramSets_[v].entries;
+    const auto it = std::find_if(entries.begin(), entries.end(),
+                                 [&name](const ParamEntry& e) { return e.spec.name == name; });
+    if (it == entries.end()) return {};
+    ParamEntry out = *it;
+    entries.erase(it);
+    emit parameterModelsChanged();
+    if (!quiet_) emit changed();
+    return out;
 }
 
 // ---- whole session -------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <QUndoStack>
 
 #include <cstdint>
@@ -51,9 +52,22 @@ public:
 
     // The current variant's tensors, in the core's spec order; empty for dot and scaled_dot.
     // The models live until loadSession(); switching variant away and back returns the same
-    // models (with their edits), so undo history that touches them stays valid.
+    // models (with their edits), so undo history that touches them stays valid. A removed
+    // optional parameter's model is kept by its undo command (undo re-attaches it) and deleted
+    // only once no history can bring it back.
     std::vector<ParameterSlot> parameters() const;
     widgets::MatrixTableModel* parameterModel(const QString& name) const;
+
+    // Optional tensors of the current variant that parameters() does not hold, in spec order
+    // (additive: b_q, b_k while absent). Includes those that cannot be added yet (b_o before
+    // W_o): cannotAddReason() says why.
+    QStringList absentOptionalParameters() const;
+    // The core's meaning of a parameter of the current variant ("query bias (h), ..."), or empty.
+    QString parameterMeaning(const QString& name) const;
+    // Empty when addOptionalParameter(name) / removeOptionalParameter(name) would be accepted,
+    // else the sentence they would reject with.
+    QString cannotAddReason(const QString& name) const;
+    QString cannotRemoveReason(const QString& name) const;
 
     Variant variant() const { return variant_; }
     // The mask as stored. toSession() crops or pads an explicit matrix to the current shape.
@@ -85,6 +99,15 @@ public:
     // Fresh parameters for the current variant from the current input shapes and hyper-
     // parameters: the way out after Q/K/V changed shape under shape-locked parameters.
     bool regenerateParameters();
+    // Adds an absent optional tensor of the current variant at a value that leaves the result
+    // unchanged: a bias as zeros (1 x the row count of its weight: b_q of additive is 1 x h,
+    // b_o is 1 x d_o, dense b2 is 1 x l_max), an optional projection (multi-head W_o, dense
+    // W_v) as the identity. Removing detaches the model without deleting it, so undo brings
+    // back the very same model and the cell edits in the history still apply to it. One undo
+    // step each; parameterModelsChanged() follows. Refused for unknown or required names, a
+    // tensor already present (or absent), and b_o without W_o.
+    bool addOptionalParameter(const QString& name);
+    bool removeOptionalParameter(const QString& name);
 
     // ---- whole-session -------------------------------------------------------------------
     // The session as edited now (params_given whenever the variant has parameters).
@@ -133,7 +156,14 @@ private:
     };
 
     widgets::MatrixTableModel* newModel(const QString& name);
+    // An entry whose model holds `value`, with the shape locks the spec dictates.
+    ParamEntry newEntry(const ParameterSpec& spec, const Matrix& value);
     void createParamSet(Variant v, const Parameters& params);
+    // The current variant's spec of `name`, sized by the current inputs; nullopt if none.
+    std::optional<ParameterSpec> currentSpec(const std::string& name) const;
+    // The value addOptionalParameter starts `spec` at; nullopt (with `why`) when the tensor
+    // that sizes it is missing.
+    std::optional<Matrix> neutralValue(const ParameterSpec& spec, QString* why) const;
     void ensureParamSet(Variant v, const ParamHyper& hyper);
     Parameters currentParameters() const;
     ParamValues paramValues() const;
@@ -149,6 +179,10 @@ private:
     void applyTemperature(double t);
     void applyMask(const MaskSpec& m);
     void applyHyper(const ParamHyper& hyper, const ParamValues& values);
+    // Puts `entry` at `position` of v's set / takes the entry named `name` out of it (its
+    // model stays alive, owned by the caller from then on).
+    void attachParameter(Variant v, std::size_t position, ParamEntry entry);
+    ParamEntry detachParameter(Variant v, const std::string& name);
     void onModelChanged();
 
     QUndoStack undoStack_;

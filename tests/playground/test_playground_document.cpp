@@ -8,11 +8,13 @@
 
 #include "attnviz/core/attention.hpp"
 #include "attnviz/core/random.hpp"
+#include "attnviz/core/session.hpp"
 
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 
+#include <cmath>
 #include <cstring>
 
 using namespace attnviz;
@@ -28,6 +30,16 @@ ResultSnapshotPtr snapshotAt(const QSignalSpy& spy, qsizetype i)
 }
 
 Session tfTutorial() { return load_preset(QStringLiteral("tf-tutorial")); }
+
+QStringList parameterNames(const PlaygroundDocument& doc)
+{
+    QStringList out;
+    for (const ParameterSlot& s : doc.parameters()) out << s.name;
+    return out;
+}
+
+// The result of the document as it stands, computed by the core from toSession().
+AttentionResult computed(const PlaygroundDocument& doc) { return compute_session(doc.toSession()).result; }
 
 }  // namespace
 
@@ -48,6 +60,11 @@ private slots:
     void hyper_parameters_regenerate_undoably();
     void shape_mismatch_reports_and_recovers();
     void latest_result_wins();
+    void optional_bias_is_added_as_zeros_undoably();
+    void optional_bias_edit_changes_scores_as_the_core_does();
+    void removing_optional_keeps_the_model_and_its_values();
+    void every_optional_parameter_starts_neutral();
+    void optional_parameter_refusals();
 };
 
 void TestPlaygroundDocument::loads_preset_clean()
@@ -476,6 +493,210 @@ void TestPlaygroundDocument::latest_result_wins()
     QVERIFY(!snapshotAt(ready, 0)->onWorker);
     QVERIFY(snapshotAt(ready, 0)->session.queries == small.queries);
     QVERIFY(ctl.latestResult()->session.queries == small.queries);
+}
+
+// ---- optional parameters --------------------------------------------------------------------
+
+void TestPlaygroundDocument::optional_bias_is_added_as_zeros_undoably()
+{
+    PlaygroundDocument doc;
+    doc.loadSession(tfTutorial());
+    QVERIFY(doc.setVariant(Variant::Additive));
+    QCOMPARE(doc.absentOptionalParameters(), QStringList({"b_q", "b_k"}));
+    const AttentionResult before = computed(doc);
+    const int steps = doc.undoStack()->count();
+
+    QSignalSpy models(&doc, &PlaygroundDocument::parameterModelsChanged);
+    QSignalSpy changed(&doc, &PlaygroundDocument::changed);
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_q")));
+    QCOMPARE(doc.undoStack()->count(), steps + 1);  // one step
+    QCOMPARE(models.count(), 1);
+    QVERIFY(changed.count() >= 1);
+    QCOMPARE(parameterNames(doc), QStringList({"W_q", "W_k", "w_v", "b_q"}));  // spec order
+    QCOMPARE(doc.absentOptionalParameters(), QStringList({"b_k"}));
+    widgets::MatrixTableModel* b_q = doc.parameterModel(QStringLiteral("b_q"));
+    QVERIFY(b_q);
+    QVERIFY(b_q->matrix() == Matrix::Zero(1, 8));  // 1 × h, h = hidden (8)
+    QVERIFY(b_q->rowsLocked() && b_q->columnsLocked());
+    QVERIFY(doc.parameters().back().optional);
+
+    // In the session (hence the file), and the result is what it was.
+    const Session s = doc.toSession();
+    QVERIFY(s.params.has("b_q"));
+    QVERIFY(!s.params.has("b_k"));
+    const AttentionResult after = computed(doc);
+    QVERIFY(after.scores == before.scores);
+    QVERIFY(after.weights == before.weights);
+    QVERIFY(after.output == before.output);
+    const Session reread = parse_session(write_session(s));
+    QVERIFY(reread.params.has("b_q"));
+    QVERIFY(*reread.params.find("b_q") == Matrix::Zero(1, 8));
+
+    doc.undoStack()->undo();
+    QCOMPARE(models.count(), 2);
+    QVERIFY(!doc.parameterModel(QStringLiteral("b_q")));
+    QVERIFY(!doc.toSession().params.has("b_q"));
+    QCOMPARE(doc.absentOptionalParameters(), QStringList({"b_q", "b_k"}));
+    doc.undoStack()->redo();
+    QCOMPARE(doc.parameterModel(QStringLiteral("b_q")), b_q);  // the same model comes back
+    QVERIFY(doc.toSession().params.has("b_q"));
+
+    // A file that gives b_q opens with its editor, and Remove takes it out of the session.
+    PlaygroundDocument reopened;
+    reopened.loadSession(reread);
+    QVERIFY(reopened.parameterModel(QStringLiteral("b_q")));
+    QVERIFY(reopened.removeOptionalParameter(QStringLiteral("b_q")));
+    QVERIFY(!reopened.toSession().params.has("b_q"));
+    QVERIFY(!parse_session(write_session(reopened.toSession())).params.has("b_q"));
+}
+
+void TestPlaygroundDocument::optional_bias_edit_changes_scores_as_the_core_does()
+{
+    PlaygroundDocument doc;
+    doc.loadSession(tfTutorial());
+    QVERIFY(doc.setVariant(Variant::Additive));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_q")));
+    const AttentionResult before = computed(doc);
+    QVERIFY(doc.parameterModel(QStringLiteral("b_q"))->setValue(0, 2, 0.75));  // a cell edit
+    QVERIFY(doc.parameterModel(QStringLiteral("b_q"))->setValue(0, 5, -1.5));
+    const AttentionResult after = computed(doc);
+    QVERIFY(after.scores != before.scores);
+
+    const Session s = doc.toSession();
+    const Matrix& W_q = *s.params.find("W_q");  // (h × d_q)
+    const Matrix& W_k = *s.params.find("W_k");  // (h × d_k)
+    const Matrix& w_v = *s.params.find("w_v");  // (1 × h)
+    const Matrix& b_q = *s.params.find("b_q");  // (1 × h)
+    QCOMPARE(b_q(0, 2), 0.75);
+    // The core's own function given that bias: the same numbers to the bit.
+    const AttentionResult core = additive_attention(s.queries, s.keys, s.values, {W_q, W_k, w_v, b_q, Matrix()},
+                                                    MaskSpec{}, 1.0);
+    QVERIFY(after.scores == core.scores);
+    QVERIFY(after.weights == core.weights);
+    // And by hand, with std::tanh: score_ij = Σ_h w_v[h] tanh((W_q q_i)[h] + b_q[h] + (W_k k_j)[h]).
+    for (Index i = 0; i < s.queries.rows(); ++i)
+        for (Index j = 0; j < s.keys.rows(); ++j) {
+            double score = 0;
+            for (Index h = 0; h < W_q.rows(); ++h)
+                score += w_v(0, h) * std::tanh(W_q.row(h).dot(s.queries.row(i)) + b_q(0, h) +
+                                               W_k.row(h).dot(s.keys.row(j)));
+            QVERIFY2(std::abs(after.scores(i, j) - score) < 1e-12,
+                     qPrintable(QStringLiteral("score(%1, %2): %3 vs %4").arg(i).arg(j).arg(after.scores(i, j)).arg(score)));
+        }
+}
+
+void TestPlaygroundDocument::removing_optional_keeps_the_model_and_its_values()
+{
+    PlaygroundDocument doc;
+    doc.loadSession(tfTutorial());
+    QVERIFY(doc.setVariant(Variant::Additive));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_k")));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_q")));
+    QCOMPARE(parameterNames(doc), QStringList({"W_q", "W_k", "w_v", "b_q", "b_k"}));  // spec order
+    widgets::MatrixTableModel* b_q = doc.parameterModel(QStringLiteral("b_q"));
+    const double tricky = 0.1 + 0.2;
+    QVERIFY(b_q->setValue(0, 0, tricky));
+    QVERIFY(b_q->setValue(0, 7, -1e-300));
+    const Matrix edited = b_q->matrix();
+    const AttentionResult withBias = computed(doc);
+
+    QSignalSpy models(&doc, &PlaygroundDocument::parameterModelsChanged);
+    QVERIFY(doc.removeOptionalParameter(QStringLiteral("b_q")));
+    QCOMPARE(models.count(), 1);
+    QVERIFY(!doc.parameterModel(QStringLiteral("b_q")));
+    QVERIFY(!doc.toSession().params.has("b_q"));
+    QVERIFY(computed(doc).scores != withBias.scores);
+
+    doc.undoStack()->undo();
+    QCOMPARE(doc.parameterModel(QStringLiteral("b_q")), b_q);  // the same model, where it was
+    QCOMPARE(parameterNames(doc), QStringList({"W_q", "W_k", "w_v", "b_q", "b_k"}));
+    QVERIFY(sameBits(b_q->matrix()(0, 0), tricky));
+    QVERIFY(sameBits(b_q->matrix()(0, 7), -1e-300));
+    QVERIFY(doc.toSession().params.find("b_q")->cwiseEqual(edited).all());
+    QVERIFY(computed(doc).scores == withBias.scores);
+
+    // The cell edits made before the removal still undo on that model.
+    doc.undoStack()->undo();
+    QCOMPARE(b_q->matrix()(0, 7), 0.0);
+    doc.undoStack()->undo();
+    QVERIFY(b_q->matrix() == Matrix::Zero(1, 8));
+    while (doc.undoStack()->canRedo()) doc.undoStack()->redo();
+    QVERIFY(!doc.parameterModel(QStringLiteral("b_q")));  // redo removed it again
+    doc.undoStack()->undo();
+    QVERIFY(sameBits(doc.parameterModel(QStringLiteral("b_q"))->matrix()(0, 0), tricky));
+}
+
+void TestPlaygroundDocument::every_optional_parameter_starts_neutral()
+{
+    // Each variant's absent optional tensors, added one at a time: the result stays the same.
+    PlaygroundDocument doc;
+    doc.loadSession(tfTutorial());
+    for (Variant v : kAllVariants) {
+        if (v != doc.variant()) QVERIFY(doc.setVariant(v));
+        for (const QString& name : doc.absentOptionalParameters()) {
+            const AttentionResult before = computed(doc);
+            QVERIFY2(doc.addOptionalParameter(name), qPrintable(name));
+            const AttentionResult after = computed(doc);
+            QVERIFY2(after.weights == before.weights, qPrintable(name));
+            QVERIFY2(after.output == before.output, qPrintable(name));
+        }
+        QVERIFY(doc.absentOptionalParameters().isEmpty());
+    }
+    // Shapes: the biases follow their weight's rows; an optional projection is the identity.
+    QCOMPARE(doc.variant(), Variant::FeedForward);  // last in kAllVariants
+    QVERIFY(doc.parameterModel(QStringLiteral("b"))->matrix() == Matrix::Zero(1, 1));
+    QVERIFY(doc.setVariant(Variant::DenseSynthesizer));
+    QVERIFY(doc.parameterModel(QStringLiteral("b1"))->matrix() == Matrix::Zero(1, 3));  // d_q
+    QCOMPARE(doc.parameterModel(QStringLiteral("b2"))->matrix().cols(),
+             doc.parameterModel(QStringLiteral("W2"))->matrix().rows());  // l_max
+    QVERIFY(doc.parameterModel(QStringLiteral("W_v"))->matrix() == Matrix::Identity(2, 2));  // d_v
+
+    // Multi-head's W_o, removed and added back, is (h × h) identity: the concat of the heads.
+    QVERIFY(doc.setVariant(Variant::MultiHead));
+    QVERIFY(doc.parameterModel(QStringLiteral("b_o"))->matrix() == Matrix::Zero(1, 2));  // d_o = d_v
+    QVERIFY(doc.removeOptionalParameter(QStringLiteral("b_o")));
+    QVERIFY(doc.removeOptionalParameter(QStringLiteral("W_o")));
+    const AttentionResult concat = computed(doc);
+    QCOMPARE(concat.output.cols(), Index(8));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("W_o")));
+    QVERIFY(doc.parameterModel(QStringLiteral("W_o"))->matrix() == Matrix::Identity(8, 8));
+    QVERIFY(computed(doc).output == concat.output);
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_o")));
+    QVERIFY(doc.parameterModel(QStringLiteral("b_o"))->matrix() == Matrix::Zero(1, 8));
+}
+
+void TestPlaygroundDocument::optional_parameter_refusals()
+{
+    PlaygroundDocument doc;
+    doc.loadSession(tfTutorial());
+    QSignalSpy rejected(&doc, &PlaygroundDocument::inputRejected);
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("b_q")));  // scaled dot has no parameters
+    QVERIFY(doc.setVariant(Variant::Additive));
+    const int steps = doc.undoStack()->count();
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("nope")));
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("W_q")));      // required
+    QVERIFY(!doc.removeOptionalParameter(QStringLiteral("W_q")));
+    QVERIFY(!doc.removeOptionalParameter(QStringLiteral("b_q")));   // not there
+    QVERIFY(!doc.removeOptionalParameter(QStringLiteral("b_o")));   // multi-head's, not additive's
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_q")));
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("b_q")));      // already there
+    QCOMPARE(rejected.count(), 7);
+    QVERIFY2(rejected.at(1).at(0).toString().contains(QLatin1String("nope")), qPrintable(rejected.at(1).at(0).toString()));
+    QVERIFY(!doc.cannotAddReason(QStringLiteral("W_q")).isEmpty());
+    QVERIFY(doc.cannotAddReason(QStringLiteral("b_k")).isEmpty());
+    QCOMPARE(doc.undoStack()->count(), steps + 1);  // only the accepted add
+
+    // b_o needs W_o: refused before it, and W_o cannot go while b_o is there.
+    QVERIFY(doc.setVariant(Variant::MultiHead));
+    QVERIFY(doc.removeOptionalParameter(QStringLiteral("W_o")));
+    QVERIFY(doc.absentOptionalParameters().contains(QStringLiteral("b_o")));
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("b_o")));
+    QVERIFY(rejected.last().at(0).toString().contains(QLatin1String("W_o")));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("W_o")));
+    QVERIFY(doc.addOptionalParameter(QStringLiteral("b_o")));
+    QVERIFY(!doc.removeOptionalParameter(QStringLiteral("W_o")));
+    QVERIFY(rejected.last().at(0).toString().contains(QLatin1String("b_o")));
+    QCOMPARE(rejected.count(), 9);
 }
 
 QTEST_MAIN(TestPlaygroundDocument)
