@@ -6,7 +6,10 @@
 #include "attnviz/widgets/matrix_editor.hpp"
 #include "attnviz/widgets/matrix_table_model.hpp"
 
+#include <QAction>
+#include <QMenu>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace attnviz::gui {
@@ -15,7 +18,8 @@ using widgets::MatrixEditor;
 using widgets::MatrixTableModel;
 
 EditorsPanel::EditorsPanel(playground::PlaygroundDocument* document, QWidget* parent)
-    : QWidget(parent), document_(document), tabs_(new QTabWidget(this))
+    : QWidget(parent), document_(document), tabs_(new QTabWidget(this)),
+      addButton_(new QToolButton(tabs_)), addMenu_(new QMenu(addButton_))
 {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -34,6 +38,14 @@ EditorsPanel::EditorsPanel(playground::PlaygroundDocument* document, QWidget* pa
     tabs_->addTab(v_, QStringLiteral("V"));
     for (int i = 0; i < 3; ++i)
         tabs_->setTabToolTip(i, static_cast<MatrixEditor*>(tabs_->widget(i))->toolTip());
+
+    addButton_->setObjectName(QStringLiteral("addOptionalParameterButton"));
+    addButton_->setText(tr("+ Optional"));
+    addButton_->setPopupMode(QToolButton::InstantPopup);
+    addButton_->setMenu(addMenu_);
+    addButton_->setAutoRaise(true);
+    addMenu_->setToolTipsVisible(true);
+    tabs_->setCornerWidget(addButton_, Qt::TopRightCorner);
 
     connect(document_, &playground::PlaygroundDocument::parameterModelsChanged, this,
             &EditorsPanel::rebuildParameterTabs);
@@ -70,12 +82,63 @@ void EditorsPanel::rebuildParameterTabs()
         QString title = slot.name + QStringLiteral(" — ") + slot.meaning;
         if (slot.optional) title += tr(" (optional)");
         MatrixEditor* e = makeEditor(slot.model, title, slot.meaning, seed += 97);
+        if (slot.optional) e->addToolBarAction(makeRemoveAction(e, slot.name));
         params_ << e;
         const int index = tabs_->addTab(e, slot.name);
         tabs_->setTabToolTip(index, slot.meaning);
     }
     for (int i = 0; i < tabs_->count(); ++i)
         if (tabs_->tabText(i) == currentName) tabs_->setCurrentIndex(i);
+    rebuildAddMenu();
+}
+
+QAction* EditorsPanel::makeRemoveAction(MatrixEditor* editor, const QString& name)
+{
+    auto* remove = new QAction(tr("Remove %1").arg(name), editor);  // goes with its editor
+    remove->setObjectName(QStringLiteral("removeOptionalParameter"));
+    const QString blocked = document_->cannotRemoveReason(name);
+    remove->setEnabled(blocked.isEmpty());
+    remove->setToolTip(blocked.isEmpty()
+                           ? tr("Leave the optional %1 out of the parameters, as if it were never "
+                                "given (Ctrl+Z brings it back with its values)").arg(name)
+                           : blocked);
+    remove->setStatusTip(remove->toolTip());
+    // The document rebuilds the tabs from inside this slot: the editor goes by deleteLater.
+    connect(remove, &QAction::triggered, this, [this, name] { document_->removeOptionalParameter(name); });
+    return remove;
+}
+
+QAction* EditorsPanel::removeAction(MatrixEditor* editor) const
+{
+    return editor ? editor->findChild<QAction*>(QStringLiteral("removeOptionalParameter"),
+                                                Qt::FindDirectChildrenOnly)
+                  : nullptr;
+}
+
+void EditorsPanel::rebuildAddMenu()
+{
+    // Not QMenu::clear(): it deletes at once, and this runs inside an action's triggered().
+    for (QAction* a : addMenu_->actions()) {
+        addMenu_->removeAction(a);
+        a->deleteLater();
+    }
+    const QStringList absent = document_->absentOptionalParameters();
+    for (const QString& name : absent) {
+        QAction* add = addMenu_->addAction(name + QStringLiteral(" — ") + document_->parameterMeaning(name));
+        add->setData(name);
+        const QString blocked = document_->cannotAddReason(name);
+        add->setEnabled(blocked.isEmpty());
+        add->setToolTip(blocked.isEmpty()
+                            ? tr("Add %1 at a value that leaves the result unchanged: zeros for a "
+                                 "bias, the identity for a projection. Then edit it.").arg(name)
+                            : blocked);
+        connect(add, &QAction::triggered, this, [this, name] { document_->addOptionalParameter(name); });
+    }
+    addButton_->setEnabled(!absent.isEmpty());
+    addButton_->setToolTip(absent.isEmpty()
+                               ? tr("This variant has no optional parameter left to add")
+                               : tr("Add an optional parameter the session leaves out (a bias, or "
+                                    "an output projection), undoably"));
 }
 
 MatrixEditor* EditorsPanel::currentEditor() const

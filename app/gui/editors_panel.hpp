@@ -2,12 +2,18 @@
 // The Editors dock: one tab per matrix — Q, K, V, then each learned parameter of the current
 // variant. Parameter tabs are rebuilt on PlaygroundDocument::parameterModelsChanged (the
 // document deletes old parameter models on load, so editors never keep a dangling model).
+// The tab bar's corner holds "+ Optional", a menu of the variant's absent optional parameters
+// (biases, W_o, ...); each optional parameter's editor has a "Remove" action. Both are
+// document edits, so Ctrl+Z undoes them.
 #pragma once
 
 #include <QList>
 #include <QWidget>
 
+class QAction;
+class QMenu;
 class QTabWidget;
+class QToolButton;
 
 namespace attnviz::playground {
 class PlaygroundDocument;
@@ -30,6 +36,10 @@ public:
     widgets::MatrixEditor* keysEditor() const { return k_; }
     widgets::MatrixEditor* valuesEditor() const { return v_; }
     QList<widgets::MatrixEditor*> parameterEditors() const { return params_; }
+    // Opens the menu of absent optional parameters; each action's data() is the name ("b_q").
+    QToolButton* addOptionalButton() const { return addButton_; }
+    // The "Remove b_q" action on an optional parameter's editor; nullptr for required ones.
+    QAction* removeAction(widgets::MatrixEditor* editor) const;
     // The editor in the visible tab (File ▸ Export matrix uses it).
     widgets::MatrixEditor* currentEditor() const;
 
@@ -41,6 +51,8 @@ private:
     widgets::MatrixEditor* makeEditor(widgets::MatrixTableModel* model, const QString& title,
                                       const QString& toolTip, quint64 seed);
     void rebuildParameterTabs();
+    void rebuildAddMenu();
+    QAction* makeRemoveAction(widgets::MatrixEditor* editor, const QString& name);
 
     playground::PlaygroundDocument* document_;
     QTabWidget* tabs_;
@@ -48,6 +60,8 @@ private:
     widgets::MatrixEditor* k_;
     widgets::MatrixEditor* v_;
     QList<widgets::MatrixEditor*> params_;
+    QToolButton* addButton_;
+    QMenu* addMenu_;
 };
 
 }  // namespace attnviz::gui

@@ -14,6 +14,7 @@
 
 #include "attnviz/core/session.hpp"
 #include "attnviz/widgets/heatmap_widget.hpp"
+#include "attnviz/widgets/matrix_editor.hpp"
 #include "attnviz/widgets/matrix_table_model.hpp"
 
 #include <qcustomplot.h>
@@ -28,10 +29,12 @@
 #include <QApplication>
 #include <QFile>
 #include <QLabel>
+#include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QToolButton>
 #include <QtTest>
 
 #include <memory>
@@ -158,6 +161,79 @@ private slots:
         // The derived matrices come with the snapshot, and the step maps take their extents.
         QVERIFY(latest->scaled.isApprox(r.scores * r.scale));
         QCOMPARE(steps->stepMap("scores")->data().extent, finite_extent(r.scores));
+    }
+
+    void optionalParameterIsAddedFromEditorsAndCtrlZRemovesIt()
+    {
+        playground::PlaygroundDocument* doc = window_->document();
+        QVERIFY(doc->setVariant(Variant::Additive));
+        settle();
+        gui::EditorsPanel* editors = window_->editorsPanel();
+        const auto editorFor = [editors](const QString& name) -> widgets::MatrixEditor* {
+            for (widgets::MatrixEditor* e : editors->parameterEditors())
+                if (e->model() && e->model()->name() == name) return e;
+            return nullptr;
+        };
+        const auto addActionFor = [editors](const QString& name) -> QAction* {
+            for (QAction* a : editors->addOptionalButton()->menu()->actions())
+                if (a->data().toString() == name) return a;
+            return nullptr;
+        };
+
+        // "+ Optional" in the tab bar's corner offers the absent biases, each with a tooltip.
+        QToolButton* add = editors->addOptionalButton();
+        QVERIFY(add->isVisible() && add->isEnabled());
+        QVERIFY(!add->toolTip().isEmpty());
+        QCOMPARE(add->menu()->actions().size(), 2);  // b_q, b_k
+        for (QAction* a : add->menu()->actions()) QVERIFY(!a->toolTip().isEmpty());
+        QAction* addBq = addActionFor(QStringLiteral("b_q"));
+        QVERIFY(addBq && addBq->isEnabled());
+        QVERIFY2(addBq->text().startsWith(QStringLiteral("b_q — query bias")), qPrintable(addBq->text()));
+        QVERIFY(!editorFor(QStringLiteral("b_q")));
+
+        const Matrix before = shownWeights();
+        addBq->trigger();
+        settle();
+        widgets::MatrixEditor* bq = editorFor(QStringLiteral("b_q"));
+        QVERIFY(bq);
+        QVERIFY(bq->title().contains(QStringLiteral("(optional)")));
+        QCOMPARE(bq->model()->columnCount(), 8);
+        QVERIFY(window_->errorBanner()->isHidden());
+        QVERIFY(shownWeights() == before);  // zeros: nothing changes until edited
+        QVERIFY(!addActionFor(QStringLiteral("b_q")));  // no longer offered
+        QAction* remove = editors->removeAction(bq);
+        QVERIFY(remove && remove->isEnabled() && !remove->toolTip().isEmpty());
+        QVERIFY(!editors->removeAction(editorFor(QStringLiteral("W_q"))));  // required: no Remove
+
+        // Ctrl+Z typed into the window takes the editor away again.
+        window_->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+        QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier);
+        settle();
+        QVERIFY(!editorFor(QStringLiteral("b_q")));
+        QVERIFY(addActionFor(QStringLiteral("b_q")));
+        QVERIFY(!doc->toSession().params.has("b_q"));
+
+        // Remove on the editor is undoable too: the values come back.
+        QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);  // redo
+        settle();
+        bq = editorFor(QStringLiteral("b_q"));
+        QVERIFY(bq);
+        QVERIFY(bq->model()->setValue(0, 1, 0.5));
+        settle();
+        editors->removeAction(bq)->trigger();
+        settle();
+        QVERIFY(!editorFor(QStringLiteral("b_q")));
+        QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier);
+        settle();
+        QVERIFY(editorFor(QStringLiteral("b_q")));
+        QCOMPARE(editorFor(QStringLiteral("b_q"))->model()->matrix()(0, 1), 0.5);
+
+        // Dot product has no parameters: the control stays, disabled, and says why.
+        QVERIFY(doc->setVariant(Variant::Dot));
+        settle();
+        QVERIFY(!add->isEnabled());
+        QVERIFY(!add->toolTip().isEmpty());
     }
 
     void computeErrorShowsBannerNotCrash()
