@@ -681,7 +681,12 @@ void TestPlaygroundDocument::optional_parameter_refusals()
     QVERIFY(doc.addOptionalParameter(QStringLiteral("b_q")));
     QVERIFY(!doc.addOptionalParameter(QStringLiteral("b_q")));      // already there
     QCOMPARE(rejected.count(), 7);
-    QVERIFY2(rejected.at(1).at(0).toString().contains(QLatin1String("nope")), qPrintable(rejected.at(1).at(0).toString()));
+    const auto message = [&rejected](int i) { return rejected.at(i).at(0).toString(); };
+    QVERIFY2(message(1).contains(QLatin1String("nope")), qPrintable(message(1)));
+    QVERIFY2(message(2).contains(QLatin1String("required")), qPrintable(message(2)));
+    QVERIFY2(message(3).contains(QLatin1String("required")), qPrintable(message(3)));
+    QVERIFY2(message(4).contains(QLatin1String("not there")), qPrintable(message(4)));
+    QVERIFY2(message(6).contains(QLatin1String("already")), qPrintable(message(6)));
     QVERIFY(!doc.cannotAddReason(QStringLiteral("W_q")).isEmpty());
     QVERIFY(doc.cannotAddReason(QStringLiteral("b_k")).isEmpty());
     QCOMPARE(doc.undoStack()->count(), steps + 1);  // only the accepted add
@@ -697,6 +702,20 @@ void TestPlaygroundDocument::optional_parameter_refusals()
     QVERIFY(!doc.removeOptionalParameter(QStringLiteral("W_o")));
     QVERIFY(rejected.last().at(0).toString().contains(QLatin1String("b_o")));
     QCOMPARE(rejected.count(), 9);
+
+    // Heads that do not divide h leave a variant first visited then without tensors: its
+    // required ones are still not addable, nor a bias without its weight.
+    doc.loadSession(tfTutorial());
+    QVERIFY(doc.setNumHeads(3));  // h = 8
+    QVERIFY(doc.setVariant(Variant::MultiHead));
+    QVERIFY(doc.parameters().empty());
+    rejected.clear();
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("W_q")));
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("b_q")));
+    QVERIFY(!doc.addOptionalParameter(QStringLiteral("W_o")));
+    QCOMPARE(rejected.count(), 3);
+    QVERIFY2(message(0).contains(QLatin1String("required")), qPrintable(message(0)));
+    QVERIFY2(message(1).contains(QLatin1String("W_q")), qPrintable(message(1)));
 }
 
 QTEST_MAIN(TestPlaygroundDocument)
