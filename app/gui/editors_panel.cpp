@@ -82,7 +82,7 @@ void EditorsPanel::rebuildParameterTabs()
         QString title = slot.name + QStringLiteral(" — ") + slot.meaning;
         if (slot.optional) title += tr(" (optional)");
         MatrixEditor* e = makeEditor(slot.model, title, slot.meaning, seed += 97);
-        if (slot.optional) e->addToolBarAction(makeRemoveAction(e, slot.name));
+        if (slot.optional) e->addTitleAction(makeRemoveAction(e, slot.name));
         params_ << e;
         const int index = tabs_->addTab(e, slot.name);
         tabs_->setTabToolTip(index, slot.meaning);

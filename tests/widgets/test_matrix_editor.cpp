@@ -32,6 +32,27 @@ private slots:
         }
     }
 
+    void titleActionIsAButtonBesideTheTitle()
+    {
+        MatrixEditor editor;
+        QAction extra(QStringLiteral("Remove b_q"));
+        extra.setToolTip(QStringLiteral("Leave b_q out"));
+        QSignalSpy triggered(&extra, &QAction::triggered);
+        editor.addTitleAction(&extra);
+        editor.show();
+        QToolButton* button = nullptr;
+        for (QToolButton* b : editor.findChildren<QToolButton*>())
+            if (b->defaultAction() == &extra) button = b;
+        QVERIFY(button);
+        QVERIFY(button->isVisible());  // in the title row, not in the toolbar's overflow
+        QVERIFY(!editor.findChild<QToolBar*>()->actions().contains(&extra));
+        QCOMPARE(button->toolTip(), QStringLiteral("Leave b_q out"));
+        QTest::mouseClick(button, Qt::LeftButton);
+        QCOMPARE(triggered.count(), 1);
+        extra.setEnabled(false);
+        QVERIFY(!button->isEnabled());
+    }
+
     void toolbarSlotsAreUndoable()
     {
         QUndoStack stack;

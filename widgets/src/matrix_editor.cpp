@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QToolBar>
+#include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
@@ -63,7 +64,8 @@ MatrixEditor::MatrixEditor(QWidget* parent)
     : QWidget(parent),
       view_(new detail::MatrixTableView(this)),
       toolbar_(new QToolBar(this)),
-      titleLabel_(new QLabel(this))
+      titleLabel_(new QLabel(this)),
+      titleRow_(new QHBoxLayout)
 {
     struct Spec {
         Action id;
@@ -111,14 +113,13 @@ MatrixEditor::MatrixEditor(QWidget* parent)
     view_->verticalHeader()->setToolTip(tr("Token labels: double-click to rename"));
     view_->verticalHeader()->setSectionsClickable(true);
 
-    auto* top = new QHBoxLayout;
-    top->setContentsMargins(0, 0, 0, 0);
+    titleRow_->setContentsMargins(0, 0, 0, 0);
     // The label takes the free width, so a longer text ("(shape fixed)") shows at once.
-    top->addWidget(titleLabel_, 1);
+    titleRow_->addWidget(titleLabel_, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);
-    layout->addLayout(top);
+    layout->addLayout(titleRow_);
     layout->addWidget(toolbar_);
     layout->addWidget(view_, 1);
     setFocusProxy(view_);
@@ -135,10 +136,13 @@ MatrixEditor::~MatrixEditor() = default;
 QAction* MatrixEditor::action(Action a) const { return actions_.value(static_cast<int>(a)); }
 MatrixTableModel* MatrixEditor::model() const { return model_.data(); }
 
-void MatrixEditor::addToolBarAction(QAction* action)
+void MatrixEditor::addTitleAction(QAction* action)
 {
-    toolbar_->addSeparator();
-    toolbar_->addAction(action);
+    auto* button = new QToolButton(this);
+    button->setDefaultAction(action);  // text, tooltip and enabled state follow the action
+    button->setAutoRaise(true);
+    button->setFocusPolicy(Qt::NoFocus);
+    titleRow_->addWidget(button);
 }
 QTableView* MatrixEditor::view() const { return view_; }
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 class QAction;
+class QHBoxLayout;
 class QLabel;
 class QTableView;
 class QToolBar;
@@ -42,9 +43,10 @@ public:
     MatrixTableModel* model() const;
     QTableView* view() const;
     QAction* action(Action a) const;
-    // Appends a caller's action to the toolbar after a separator (the playground's "Remove"
-    // on an optional parameter). Not owned; the editor leaves its enabled state alone.
-    void addToolBarAction(QAction* action);
+    // A button for a caller's action at the right end of the title row (the playground's
+    // "Remove b_q" on an optional parameter): always in view, where the toolbar may hide its
+    // last actions behind ». Not owned; the editor leaves its enabled state alone.
+    void addTitleAction(QAction* action);
 
     // Shown before the shape, e.g. "Q — queries" → "Q — queries   3 × 4".
     void setTitle(const QString& title);
@@ -84,6 +86,7 @@ private:
     detail::MatrixTableView* view_;
     QToolBar* toolbar_;
     QLabel* titleLabel_;
+    QHBoxLayout* titleRow_;
     QString title_;
     std::uint64_t seed_ = 0;
     double randomLow_ = -1.0;
