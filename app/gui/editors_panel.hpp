@@ -3,8 +3,8 @@
 // variant. Parameter tabs are rebuilt on PlaygroundDocument::parameterModelsChanged (the
 // document deletes old parameter models on load, so editors never keep a dangling model).
 // The tab bar's corner holds "+ Optional", a menu of the variant's absent optional parameters
-// (biases, W_o, ...); each optional parameter's editor has a "Remove" action. Both are
-// document edits, so Ctrl+Z undoes them.
+// (biases, W_o, ...); each optional parameter's editor has a "Remove" button beside its title.
+// Both are document edits, so Ctrl+Z undoes them.
 #pragma once
 
 #include <QList>
@@ -38,7 +38,8 @@ public:
     QList<widgets::MatrixEditor*> parameterEditors() const { return params_; }
     // Opens the menu of absent optional parameters; each action's data() is the name ("b_q").
     QToolButton* addOptionalButton() const { return addButton_; }
-    // The "Remove b_q" action on an optional parameter's editor; nullptr for required ones.
+    // The action of the "Remove b_q" button on an optional parameter's editor; nullptr for
+    // required ones.
     QAction* removeAction(widgets::MatrixEditor* editor) const;
     // The editor in the visible tab (File ▸ Export matrix uses it).
     widgets::MatrixEditor* currentEditor() const;

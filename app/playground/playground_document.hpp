@@ -105,7 +105,8 @@ public:
     // W_v) as the identity. Removing detaches the model without deleting it, so undo brings
     // back the very same model and the cell edits in the history still apply to it. One undo
     // step each; parameterModelsChanged() follows. Refused for unknown or required names, a
-    // tensor already present (or absent), and b_o without W_o.
+    // tensor already present (or absent), b_o without W_o and W_o while b_o is there (the
+    // core refuses an output bias without its projection).
     bool addOptionalParameter(const QString& name);
     bool removeOptionalParameter(const QString& name);
 

@@ -221,7 +221,12 @@ private slots:
         QVERIFY(bq);
         QVERIFY(bq->model()->setValue(0, 1, 0.5));
         settle();
-        editors->removeAction(bq)->trigger();
+        editors->tabs()->setCurrentWidget(bq);
+        QToolButton* removeButton = nullptr;  // the visible control beside the editor's title
+        for (QToolButton* b : bq->findChildren<QToolButton*>())
+            if (b->defaultAction() == editors->removeAction(bq)) removeButton = b;
+        QVERIFY(removeButton && removeButton->isVisible());
+        QTest::mouseClick(removeButton, Qt::LeftButton);
         settle();
         QVERIFY(!editorFor(QStringLiteral("b_q")));
         QTest::keyClick(window_.get(), Qt::Key_Z, Qt::ControlModifier);

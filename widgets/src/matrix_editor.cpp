@@ -135,6 +135,7 @@ MatrixEditor::~MatrixEditor() = default;
 
 QAction* MatrixEditor::action(Action a) const { return actions_.value(static_cast<int>(a)); }
 MatrixTableModel* MatrixEditor::model() const { return model_.data(); }
+QTableView* MatrixEditor::view() const { return view_; }
 
 void MatrixEditor::addTitleAction(QAction* action)
 {
@@ -144,7 +145,6 @@ void MatrixEditor::addTitleAction(QAction* action)
     button->setFocusPolicy(Qt::NoFocus);
     titleRow_->addWidget(button);
 }
-QTableView* MatrixEditor::view() const { return view_; }
 
 void MatrixEditor::setModel(MatrixTableModel* model)
 {
