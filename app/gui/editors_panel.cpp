@@ -40,7 +40,10 @@ EditorsPanel::EditorsPanel(playground::PlaygroundDocument* document, QWidget* pa
         tabs_->setTabToolTip(i, static_cast<MatrixEditor*>(tabs_->widget(i))->toolTip());
 
     addButton_->setObjectName(QStringLiteral("addOptionalParameterButton"));
-    addButton_->setText(tr("+ Optional"));
+    // The arrow is part of the text: the style's menu indicator sits in the button's bottom
+    // corner, which the tab bar's height cuts off.
+    addButton_->setText(tr("+ Optional ▾"));
+    addButton_->setStyleSheet(QStringLiteral("QToolButton::menu-indicator { image: none; width: 0px; }"));
     addButton_->setPopupMode(QToolButton::InstantPopup);
     addButton_->setMenu(addMenu_);
     addButton_->setAutoRaise(true);

@@ -199,7 +199,7 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     const playground::ResultSnapshot& s = *snapshot;
     const AttentionResult& r = s.outcome.result;
     const Variant v = s.session.variant;
-    HeatmapData scores = baseData(snapshot, r.scores, tr("1. scores  %1").arg(scoreFormula(v)), tr("score"));
+    HeatmapData scores = baseData(snapshot, r.scores, tr("1. scores\n%1").arg(scoreFormula(v)), tr("score"));
     scores.extent = s.scoresExtent;
     scores_->setData(std::move(scores));
 
