@@ -207,7 +207,7 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     if (scaledStep) {
         const QString by = v == Variant::MultiHead ? QStringLiteral("√(h/H)") : QStringLiteral("√d<sub>k</sub>");
         toScaled_->setText(tr("<big>→</big><br>÷ %1<br>(× %2)").arg(by, formatNumber(r.scale)));
-        HeatmapData scaled = baseData(snapshot, s.scaled, tr("2. scaled"), tr("scaled score"));
+        HeatmapData scaled = baseData(snapshot, s.scaled, tr("2. scaled\nscores × %1").arg(formatNumber(r.scale)), tr("scaled score"));
         scaled.extent = s.scaledExtent;
         scaled_->setData(std::move(scaled));
     }
@@ -217,14 +217,18 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
                            .arg(formatNumber(s.session.temperature),
                                 anyMasked ? tr("<br>masked → −∞") : QString()));
     const widgets::SharedBoolMatrix masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
-    HeatmapData logits = baseData(snapshot, r.logits, tr("%1. logits").arg(scaledStep ? 3 : 2), tr("logit"));
+    HeatmapData logits = baseData(snapshot, r.logits, tr("%1. logits\n%2 ÷ T%3")
+                                                                      .arg(scaledStep ? 3 : 2)
+                                                                      .arg(scaledStep ? tr("scaled") : tr("scores"),
+                                                                           anyMasked ? tr(", masked → −∞") : QString()),
+                                  tr("logit"));
     logits.masked = masked;
     logits.extent = s.logitsExtent;
     logits.extras = {{tr("score"), shared(snapshot, r.scores)}};
     logits_->setData(std::move(logits));
 
     toWeights_->setText(tr("<big>→</big><br>softmax<br>of each row"));
-    HeatmapData weights = baseData(snapshot, r.weights, tr("%1. weights").arg(scaledStep ? 4 : 3), tr("weight"));
+    HeatmapData weights = baseData(snapshot, r.weights, tr("%1. weights\nsoftmax of each row").arg(scaledStep ? 4 : 3), tr("weight"));
     weights.masked = masked;
     weights.extras = {{tr("score"), shared(snapshot, r.scores)}, {tr("logit"), shared(snapshot, r.logits)}};
     weights_->setData(std::move(weights));
@@ -241,7 +245,8 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     out.colLabels = dimensionLabels(static_cast<int>(r.output.cols()));
     out.colAxisTitle = tr("output dimension");
     out.valueName = tr("output");
-    out.title = tr("output");
+    // Every map's title has two lines, the step and how it is made, so the maps line up.
+    out.title = v == Variant::MultiHead ? tr("output\nheads' outputs, concatenated") : tr("output\nweights · V");
     output_->setData(std::move(out));
 }
 
