@@ -2,6 +2,7 @@
 // The File menu's flows through the assembled window, with the dialogs' answers scripted
 // (FileDialogs): the unsaved-changes question on close, drag-and-drop of a session, the
 // heatmap exported to SVG through its action, a matrix imported through an editor's action.
+#include "gui/controls_panel.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
 #include "gui/file_dialogs.hpp"
@@ -21,6 +22,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QTableView>
 #include <QFile>
 #include <QMimeData>
 #include <QSettings>
@@ -109,6 +114,14 @@ class TestFileFlows : public QObject {
         if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size()) return {};
         return path;
     }
+    struct ResultCheck {
+        Matrix weights, output;
+    };
+    ResultCheck currentResult() const
+    {
+        const auto r = window_->controller()->latestResult();
+        return r ? ResultCheck{r->outcome.result.weights, r->outcome.result.output} : ResultCheck{};
+    }
     void editQ()
     {
         widgets::MatrixTableModel* q = window_->document()->queriesModel();
@@ -138,6 +151,69 @@ private slots:
         window_->fileController()->setPrompts(false);
         window_.reset();
         settings_.reset();
+    }
+
+    void theIssuesDoneWhenWalkThrough()
+    {
+        // Issue 3's "done when", as a new user does it: the tf-tutorial example with its
+        // heatmap; type a new value into a cell of Q and see weights and output change; switch
+        // to every variant without an error; undo back to the start; export the heatmap to
+        // SVG; save the session and open it again.
+        const Session opening = window_->document()->toSession();
+        QCOMPARE(window_->heatmap()->data().rowLabels.value(2), QStringLiteral("looks for x or y"));
+        const Matrix weights0 = *window_->heatmap()->data().values;
+        const Matrix output0 = window_->controller()->latestResult()->outcome.result.output;
+
+        QTableView* view = window_->editorsPanel()->queriesEditor()->view();
+        widgets::MatrixTableModel* q = window_->document()->queriesModel();
+        view->setCurrentIndex(q->index(0, 0));
+        QTest::keyClick(view, Qt::Key_1);  // opens the cell's editor, as typing does
+        auto* cell = view->viewport()->findChild<QLineEdit*>();
+        QVERIFY(cell);
+        QTest::keyClicks(cell, QStringLiteral("0"));
+        QTest::keyClick(cell, Qt::Key_Return);
+        QTRY_COMPARE(q->matrix()(0, 0), 10.0);
+        settle();
+        const ResultCheck edited = currentResult();
+        QVERIFY(edited.weights != weights0);
+        QVERIFY(edited.output != output0);
+        QVERIFY(edited.weights.isApprox(compute_session(window_->document()->toSession()).result.weights));
+
+        QComboBox* picker = window_->controlsPanel()->variantPicker();
+        for (int i = 0; i < picker->count(); ++i) {
+            picker->setCurrentIndex(i);
+            settle();
+            QVERIFY2(window_->errorBanner()->isHidden(), qPrintable(picker->itemText(i) + ": " + window_->errorBanner()->text()));
+            QVERIFY2(currentResult().weights.size() > 0, qPrintable(picker->itemText(i)));
+        }
+
+        QAction* undo = actionNamed(window_.get(), "Undo");
+        QVERIFY(undo);
+        while (undo->isEnabled()) undo->trigger();
+        settle();
+        QCOMPARE(write_session(window_->document()->toSession()), write_session(opening));
+        QVERIFY(*window_->heatmap()->data().values == weights0);
+
+        script_.saveName = dir_.filePath("walk-through");
+        script_.saveFilter = "SVG vector image (*.svg)";
+        actionNamed(window_.get(), "Export heatmap")->trigger();
+        QVERIFY(QFile(dir_.filePath("walk-through.svg")).size() > 0);
+
+        script_.saveName = dir_.filePath("walk-through.json");
+        QAction* save = nullptr;  // "Save", not "Save as…"
+        for (QAction* a : window_->findChildren<QAction*>())
+            if (a->text().remove('&') == QStringLiteral("Save")) save = a;
+        QVERIFY(save);
+        save->trigger();
+        QVERIFY(!window_->document()->isModified());
+        q->setData(q->index(1, 1), 3.25);  // a change the reopened file must not have
+        script_.openName = dir_.filePath("walk-through.json");
+        script_.saveAnswer = FileDialogs::SaveAnswer::Discard;
+        actionNamed(window_.get(), "Open…")->trigger();
+        settle();
+        QVERIFY2(script_.warnings.isEmpty(), qPrintable(script_.warnings.join('\n')));
+        QCOMPARE(write_session(window_->document()->toSession()), write_session(opening));
+        QCOMPARE(window_->fileController()->currentPath(), dir_.filePath("walk-through.json"));
     }
 
     void closeWithoutChangesAsksNothing()
