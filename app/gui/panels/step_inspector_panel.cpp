@@ -246,7 +246,8 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     out.colAxisTitle = tr("output dimension");
     out.valueName = tr("output");
     // Every map's title has two lines, the step and how it is made, so the maps line up.
-    out.title = v == Variant::MultiHead ? tr("output\nheads' outputs, concatenated") : tr("output\nweights · V");
+    out.title = v == Variant::MultiHead ? tr("output\nheads' outputs, concatenated%1").arg(projected ? tr(" · W_oᵀ") : QString())
+                                        : tr("output\nweights · V%1").arg(projected ? tr(" · W_vᵀ") : QString());
     output_->setData(std::move(out));
 }
 
@@ -271,10 +272,10 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot
         w->setObjectName(mean ? QStringLiteral("head.mean") : QStringLiteral("head.%1").arg(i));
         HeatmapData d;
         if (mean) {
-            d = baseData(snapshot, r.weights, tr("mean over %1 heads").arg(wanted - 1), tr("weight"));
+            d = baseData(snapshot, r.weights, tr("mean\nover %1 heads").arg(wanted - 1), tr("weight"));
         } else {
             const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
-            d = baseData(snapshot, h.weights, tr("head %1 weights").arg(i + 1), tr("weight"));
+            d = baseData(snapshot, h.weights, tr("head %1\nits own softmax weights").arg(i + 1), tr("weight"));
             d.extras = {{tr("score"), shared(snapshot, h.scores)}, {tr("logit"), shared(snapshot, h.logits)}};
         }
         d.masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
