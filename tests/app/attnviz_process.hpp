@@ -35,6 +35,14 @@ inline Run run_attnviz(const QStringList& args, const QByteArray& stdin_data = {
     return r;
 }
 
+// `attnviz screenshot ARGS`: its exit status (-1 on a crash), standard error in *err.
+inline int run_screenshot(const QStringList& args, QByteArray* err = nullptr)
+{
+    const Run r = run_attnviz(QStringList{QStringLiteral("screenshot")} + args);
+    if (err) *err = r.err;
+    return r.exit_code;
+}
+
 // The JSON object in `text`; an empty object (and a warning) when it is not JSON.
 inline QJsonObject parse_json_object(const QByteArray& text)
 {

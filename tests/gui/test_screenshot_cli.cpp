@@ -11,22 +11,13 @@
 class TestScreenshotCli : public QObject {
     Q_OBJECT
 
-private:
-    // `attnviz screenshot ARGS`: its exit status (-1 on a crash), standard error in *err.
-    static int run(const QStringList& args, QByteArray* err = nullptr)
-    {
-        const attnviz_test::Run r = attnviz_test::run_attnviz(QStringList{"screenshot"} + args);
-        if (err) *err = r.err;
-        return r.exit_code;
-    }
-
 private slots:
     void writesNonBlankPngOfRequestedSize()
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("shot.png");
         QByteArray err;
-        QCOMPARE(run({"--preset", "tf-tutorial", "--out", out, "--size", "800x600"}, &err), 0);
+        QCOMPARE(attnviz_test::run_screenshot({"--preset", "tf-tutorial", "--out", out, "--size", "800x600"}, &err), 0);
         QImage image(out);
         QVERIFY2(!image.isNull(), err.constData());
         QCOMPARE(image.size(), QSize(800, 600));
@@ -38,17 +29,17 @@ private slots:
     {
         QTemporaryDir dir;
         const QString out = dir.filePath("heatmap.png");
-        QCOMPARE(run({"--variant", "additive", "--panel", "heatmap", "--out", out, "--size", "900x600"}), 0);
+        QCOMPARE(attnviz_test::run_screenshot({"--variant", "additive", "--panel", "heatmap", "--out", out, "--size", "900x600"}), 0);
         QVERIFY(!QImage(out).isNull());
     }
 
     void badArgumentsExitTwoWithOneLine()
     {
         QByteArray err;
-        QCOMPARE(run({"--preset", "no-such-preset", "--out", "x.png"}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--preset", "no-such-preset", "--out", "x.png"}, &err), 2);
         QCOMPARE(err.count('\n'), 1);
-        QCOMPARE(run({"--size", "big"}, &err), 2);
-        QCOMPARE(run({"--preset", "dot"}, &err), 2);  // no --out
+        QCOMPARE(attnviz_test::run_screenshot({"--size", "big"}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--preset", "dot"}, &err), 2);  // no --out
         QVERIFY(err.contains("--out"));
     }
 };

@@ -12,13 +12,6 @@ class TestInspectorScreenshotCli : public QObject {
     Q_OBJECT
 
 private:
-    // `attnviz screenshot ARGS`: its exit status (-1 on a crash), standard error in *err.
-    static int run(const QStringList& args, QByteArray* err = nullptr)
-    {
-        const attnviz_test::Run r = attnviz_test::run_attnviz(QStringList{"screenshot"} + args);
-        if (err) *err = r.err;
-        return r.exit_code;
-    }
     static QString fixture(const char* name) { return QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/attention/") + name; }
 
 private slots:
@@ -39,7 +32,7 @@ private slots:
         QTemporaryDir dir;
         const QString out = dir.filePath("shot.png");
         QByteArray err;
-        QCOMPARE(run(QStringList{"--open", fixture("inspector_small.safetensors"), "--out", out, "--size", "800x560"} + extra, &err), 0);
+        QCOMPARE(attnviz_test::run_screenshot(QStringList{"--open", fixture("inspector_small.safetensors"), "--out", out, "--size", "800x560"} + extra, &err), 0);
         const QImage image(out);
         QVERIFY2(!image.isNull(), err.constData());
         QCOMPARE(image.size(), QSize(800, 560));
@@ -51,14 +44,14 @@ private slots:
     {
         QTemporaryDir dir;
         QByteArray err;
-        QCOMPARE(run({"--open", fixture("inspector_corrupt.npy"), "--out", dir.filePath("x.png")}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--open", fixture("inspector_corrupt.npy"), "--out", dir.filePath("x.png")}, &err), 2);
         QCOMPARE(err.count('\n'), 1);
         QVERIFY(err.contains("inspector_corrupt.npy"));
-        QCOMPARE(run({"--open", fixture("inspector_small.safetensors")}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--open", fixture("inspector_small.safetensors")}, &err), 2);
         QVERIFY(err.contains("--out"));
-        QCOMPARE(run({"--open", fixture("inspector_small.safetensors"), "--out", dir.filePath("x.png"), "--panel", "nope"}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--open", fixture("inspector_small.safetensors"), "--out", dir.filePath("x.png"), "--panel", "nope"}, &err), 2);
         QVERIFY(err.contains("unknown panel"));
-        QCOMPARE(run({"--open", fixture("inspector_small.safetensors"), "--out", dir.filePath("x.png"), "--layer", "7"}, &err), 2);
+        QCOMPARE(attnviz_test::run_screenshot({"--open", fixture("inspector_small.safetensors"), "--out", dir.filePath("x.png"), "--layer", "7"}, &err), 2);
         QVERIFY(err.contains("layer 7 out of range"));
         QVERIFY(!QFile::exists(dir.filePath("x.png")));
     }
