@@ -25,7 +25,7 @@ struct ResultSnapshot {
     // What the panels draw besides the result itself, derived where the result was computed
     // (on the worker for large problems) by deriveForDisplay(): a panel never makes a pass
     // over n_q × n_k cells on the GUI thread, which at 2048² would cost a frame per matrix.
-    Matrix scaled;                         // (n_q × n_k) scores × scale
+    Matrix scaled;                         // (n_q × n_k) scores × scale; empty when scale is 1
     std::optional<ValueExtent> scoresExtent, scaledExtent, logitsExtent, outputExtent;
     Index maskedCount = 0;                 // cells of outcome.result.masked that are true
 };

@@ -41,8 +41,6 @@ public:
     Index cols() const { return ptr_->cols(); }
     Index size() const { return ptr_->size(); }
     auto operator()(Index row, Index col) const { return (*ptr_)(row, col); }
-    // The same storage (not merely equal values): lets a widget skip work it already did.
-    bool sharesWith(const SharedView& other) const { return ptr_.get() == other.ptr_.get(); }
 
 private:
     static const M& empty()
