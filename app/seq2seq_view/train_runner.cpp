@@ -4,7 +4,7 @@
 #include "attnviz/core/seq2seq/bleu.hpp"
 #include "attnviz/core/seq2seq/decode.hpp"
 #include "attnviz/core/seq2seq/generated_datasets.hpp"
-#include "attnviz/core/seq2seq/train_control.hpp"
+#include "attnviz/core/nn/train_control.hpp"
 
 #include <QElapsedTimer>
 #include <QThread>
@@ -65,7 +65,7 @@ bool TrainRunner::start(const TrainJob& job)
 {
     if (running_) return false;
     if (thread_) thread_->wait();  // the previous job's thread is ending: let it go first
-    control_ = std::make_shared<seq2seq::TrainControl>();
+    control_ = std::make_shared<nn::TrainControl>();
     running_ = true;
     auto control = control_;
     thread_ = QThread::create([this, job, control] { run(job, control); });
@@ -95,7 +95,7 @@ void TrainRunner::stop()
 
 bool TrainRunner::waitForThread(unsigned long ms) { return !thread_ || thread_->wait(ms); }
 
-void TrainRunner::run(TrainJob job, std::shared_ptr<seq2seq::TrainControl> control)
+void TrainRunner::run(TrainJob job, std::shared_ptr<nn::TrainControl> control)
 {
     using namespace seq2seq;
     QElapsedTimer wall;

@@ -2,7 +2,7 @@
 // Runs one training job on its own QThread: prepares the data, trains (core train_seq2seq),
 // decodes the probe sentence every few epochs, computes the held-out BLEU. Results reach the
 // GUI thread as copies through queued calls; the trainer's model is never shared while it
-// trains. Pause, resume and stop go through a thread-safe seq2seq::TrainControl.
+// trains. Pause, resume and stop go through a thread-safe nn::TrainControl.
 #pragma once
 
 #include "seq2seq_view/seq2seq_types.hpp"
@@ -14,7 +14,7 @@
 
 class QThread;
 
-namespace attnviz::seq2seq {
+namespace attnviz::nn {
 class TrainControl;
 }
 
@@ -48,10 +48,10 @@ signals:
     void pausedChanged(bool paused);
 
 private:
-    void run(TrainJob job, std::shared_ptr<seq2seq::TrainControl> control);  // on the worker thread
+    void run(TrainJob job, std::shared_ptr<nn::TrainControl> control);  // on the worker thread
 
     QPointer<QThread> thread_;
-    std::shared_ptr<seq2seq::TrainControl> control_;
+    std::shared_ptr<nn::TrainControl> control_;
     bool running_ = false;
 };
 

@@ -3,14 +3,14 @@
 // central finite differences in double precision; the forward passes against naive loops that
 // follow PyTorch's and d2l's definitions.
 #include "attnviz/core/random.hpp"
-#include "attnviz/core/seq2seq/additive_attention.hpp"
-#include "attnviz/core/seq2seq/embedding.hpp"
-#include "attnviz/core/seq2seq/gru.hpp"
-#include "attnviz/core/seq2seq/init.hpp"
-#include "attnviz/core/seq2seq/linear.hpp"
-#include "attnviz/core/seq2seq/masked_ce.hpp"
+#include "attnviz/core/nn/additive_attention.hpp"
+#include "attnviz/core/nn/embedding.hpp"
+#include "attnviz/core/nn/gru.hpp"
+#include "attnviz/core/nn/init.hpp"
+#include "attnviz/core/nn/linear.hpp"
+#include "attnviz/core/nn/cross_entropy.hpp"
 #include "attnviz/core/seq2seq/model.hpp"
-#include "attnviz/core/seq2seq/optim.hpp"
+#include "attnviz/core/nn/optim.hpp"
 
 #include <QByteArray>
 #include <QRegularExpression>
@@ -21,6 +21,7 @@
 
 using namespace attnviz;
 using namespace attnviz::seq2seq;
+using namespace attnviz::nn;
 using M = Mat<double>;
 
 namespace {

@@ -14,6 +14,7 @@
 
 using namespace attnviz;
 using namespace attnviz::seq2seq;
+using namespace attnviz::nn;
 
 namespace {
 

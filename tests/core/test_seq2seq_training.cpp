@@ -4,7 +4,7 @@
 #include "attnviz/core/seq2seq/bleu.hpp"
 #include "attnviz/core/seq2seq/decode.hpp"
 #include "attnviz/core/seq2seq/generated_datasets.hpp"
-#include "attnviz/core/seq2seq/optim.hpp"
+#include "attnviz/core/nn/optim.hpp"
 #include "attnviz/core/seq2seq/trainer.hpp"
 
 #include <QFileInfo>
@@ -15,6 +15,7 @@
 
 using namespace attnviz;
 using namespace attnviz::seq2seq;
+using namespace attnviz::nn;
 
 #if defined(__GLIBC__)
 // Counts heap allocations (Eigen allocates with malloc, the standard library with operator new,
