@@ -1,0 +1,1 @@
+# Tests added by the nn work (included from tests/CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Tests added by the perf work (included from tests/CMakeLists.txt).

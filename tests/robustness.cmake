@@ -1,0 +1,1 @@
+# Tests added by the robustness work (included from tests/CMakeLists.txt).

@@ -1,0 +1,1 @@
+# Tests added by the shell work (included from tests/CMakeLists.txt).

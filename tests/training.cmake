@@ -1,0 +1,1 @@
+# Tests added by the training work (included from tests/CMakeLists.txt).
