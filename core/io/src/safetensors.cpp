@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/io/safetensors.hpp"
 
+#include "attnviz/core/atomic_write.hpp"
 #include "attnviz/core/io/checked_math.hpp"
 #include "attnviz/core/json.hpp"
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <stdexcept>
 #include <string>
 
@@ -377,27 +377,9 @@ std::vector<std::byte> SafetensorsWriter::bytes() const
 
 void SafetensorsWriter::write(const std::filesystem::path& path) const
 {
-    const std::vector<std::byte> data = bytes();
-    std::filesystem::path tmp = path;
-    tmp += ".partial";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw std::invalid_argument("cannot write " + path.string() + ": cannot create " + tmp.string());
-        out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(tmp, ignored);
-            throw std::invalid_argument("cannot write " + path.string() + ": write failed");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::error_code ignored;
-        std::filesystem::remove(tmp, ignored);
-        throw std::invalid_argument("cannot write " + path.string() + ": " + ec.message());
-    }
+    // Through the core's one atomic writer: the real target behind a symbolic link is replaced,
+    // a device or directory is refused, and a failed save leaves the old file as it was.
+    files::write_atomically(path, bytes());
 }
 
 }  // namespace attnviz::io

@@ -105,8 +105,10 @@ public:
     void set_metadata(std::string key, std::string value);
 
     std::vector<std::byte> bytes() const;
-    // Writes bytes() to `path` (through a temporary file renamed into place, so that a failed
-    // save never leaves half a model). Throws std::invalid_argument naming the path on failure.
+    // Writes bytes() to `path` through files::write_atomically (attnviz/core/atomic_write.hpp):
+    // a temporary beside the real target, fsync'ed and renamed into place, so that a failed save
+    // never leaves half a model; a symbolic link's target is replaced, not the link; a device,
+    // directory or FIFO is refused. Throws std::invalid_argument naming the path on failure.
     void write(const std::filesystem::path& path) const;
 
 private:
