@@ -59,6 +59,7 @@ private slots:
     void rejects_invalid_input_data();
     void rejects_invalid_input();
     void error_positions();
+    void duplicate_keys_refused();
     void depth_limit();
     void indent_output();
     void value_accessors();
@@ -331,6 +332,50 @@ void TestJson::error_positions()
         }
         QVERIFY(caught);
     }
+}
+
+void TestJson::duplicate_keys_refused()
+{
+    {
+        // The session case of issue 11: a second "variant" would silently win.
+        const json::ParseError e =
+            parse_error("{\n  \"variant\": \"dot\",\n  \"queries\": [[1]],\n  \"variant\": \"additive\"\n}");
+        QCOMPARE(e.line, std::size_t(4));
+        QCOMPARE(e.column, std::size_t(3));
+        QCOMPARE(std::string(e.what()),
+                 std::string("line 4, column 3: duplicate key \"variant\" (first at line 2, column 3)"));
+    }
+    // Keys compare after unescaping: "\u0061" is "a".
+    QVERIFY(rejects(R"({"a": 1, "\u0061": 2})"));
+    // Nested objects have their own keys; the same key in two objects is fine.
+    QVERIFY(!rejects(R"({"a": {"a": 1}, "b": {"a": 2}})"));
+    QVERIFY(rejects(R"({"a": {"x": 1, "x": 2}})"));
+    QVERIFY(!rejects(R"([{"a": 1}, {"a": 1}])"));
+    // Large objects (past the linear scan) are checked too, wherever the repeat is.
+    const auto object = [](int n, int repeat_of, int at) {
+        std::string t = "{";
+        for (int i = 0; i < n; ++i) {
+            const int k = i == at ? repeat_of : i;
+            t += (i ? ", \"k" : "\"k") + std::to_string(k) + "\": " + std::to_string(i);
+        }
+        return t + "}";
+    };
+    QVERIFY(!rejects(object(500, -1, -1)));
+    QCOMPARE(json::parse(object(500, -1, -1)).as_object().size(), std::size_t(500));
+    for (const auto& [repeat_of, at] : std::vector<std::pair<int, int>>{{0, 1}, {3, 15}, {3, 16}, {0, 499}, {200, 300}}) {
+        const std::string text = object(500, repeat_of, at);
+        const json::ParseError e = parse_error(text);
+        const std::string key = "\"k" + std::to_string(repeat_of) + "\"";
+        QVERIFY2(std::string(e.what()).find("duplicate key " + key) != std::string::npos, e.what());
+        // The column points at the second occurrence's opening quote.
+        std::size_t second = text.find(key);
+        second = text.find(key, second + 1);
+        QCOMPARE(e.column, second + 1);
+    }
+    // A hostile key is shortened in the message.
+    const std::string long_key(10000, 'x');
+    const json::ParseError e = parse_error("{\"" + long_key + "\": 1, \"" + long_key + "\": 2}");
+    QVERIFY(std::string(e.what()).size() < 200);
 }
 
 void TestJson::depth_limit()

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <system_error>
+#include <unordered_map>
 
 namespace attnviz::json {
 
@@ -189,9 +190,10 @@ private:
 
     [[noreturn]] void fail(const std::string& msg) const { fail_at(pos_, msg); }
 
-    [[noreturn]] void fail_at(std::size_t pos, const std::string& msg) const
+    // 1-based line and byte column of an offset. Computed only on error so that the hot loop
+    // counts nothing.
+    std::pair<std::size_t, std::size_t> line_column(std::size_t pos) const
     {
-        // Line and column are computed only on error so that the hot loop counts nothing.
         std::size_t line = 1, column = 1;
         for (std::size_t i = 0; i < pos && i < text_.size(); ++i) {
             if (text_[i] == '\n') {
@@ -201,9 +203,20 @@ private:
                 ++column;
             }
         }
-        throw ParseError("line " + std::to_string(line) + ", column " + std::to_string(column) +
-                             ": " + msg,
-                         line, column);
+        return {line, column};
+    }
+
+    // "line 1, column 9"
+    std::string position_of(std::size_t pos) const
+    {
+        const auto [line, column] = line_column(pos);
+        return "line " + std::to_string(line) + ", column " + std::to_string(column);
+    }
+
+    [[noreturn]] void fail_at(std::size_t pos, const std::string& msg) const
+    {
+        const auto [line, column] = line_column(pos);
+        throw ParseError(position_of(pos) + ": " + msg, line, column);
     }
 
     void skip_whitespace()
@@ -271,11 +284,40 @@ private:
         }
     }
 
+    // A key given twice is refused, as RFC 8259 §4 allows: its meaning would depend on which
+    // occurrence a reader keeps ({"variant": "dot", ..., "variant": "additive"}). Small objects
+    // are scanned (the common case: a few fields); from kLinearKeys members on, a map of the
+    // keys seen keeps a large object (a safetensors header) linear.
+    class KeySet {
+    public:
+        // The offset where `key` first appeared, or npos after recording it at `pos`.
+        std::size_t find_or_add(const json::Object& members, const std::string& key, std::size_t pos)
+        {
+            if (members.size() < kLinearKeys) {
+                for (std::size_t i = 0; i < members.size(); ++i)
+                    if (members[i].first == key) return starts_[i];
+            } else {
+                if (index_.empty())
+                    for (std::size_t i = 0; i < members.size(); ++i) index_.emplace(members[i].first, i);
+                const auto [it, added] = index_.emplace(key, members.size());
+                if (!added) return starts_[it->second];
+            }
+            starts_.push_back(pos);
+            return std::string::npos;
+        }
+
+    private:
+        static constexpr std::size_t kLinearKeys = 16;
+        std::vector<std::size_t> starts_;  // offset of each member's key, in order
+        std::unordered_map<std::string, std::size_t> index_;  // key -> member index
+    };
+
     Value parse_object(int depth)
     {
         check_depth(depth);
         ++pos_;  // '{'
         json::Object members;
+        KeySet keys;
         skip_whitespace();
         if (peek() == '}') {
             ++pos_;
@@ -286,7 +328,13 @@ private:
             if (peek() == '}') fail("trailing comma before '}'");
             if (peek() != '"')
                 fail("expected a string key in double quotes, got " + describe_char(text_, pos_));
+            const std::size_t key_start = pos_;
             std::string key = parse_string();
+            if (const std::size_t first = keys.find_or_add(members, key, key_start); first != std::string::npos) {
+                // The key as written back (escaped), cut so a hostile one cannot flood the message.
+                std::string shown = dump(Value(key.size() > 64 ? key.substr(0, 64) + "..." : key));
+                fail_at(key_start, "duplicate key " + shown + " (first at " + position_of(first) + ")");
+            }
             skip_whitespace();
             if (peek() != ':') fail("expected ':' after key, got " + describe_char(text_, pos_));
             ++pos_;

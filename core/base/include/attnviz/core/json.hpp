@@ -79,7 +79,9 @@ struct ParseError : std::invalid_argument {
 
 // Strict RFC 8259 (no comments, no trailing commas, UTF-8 validated, \u escapes with surrogate
 // pairs). Throws ParseError("line 3, column 7: expected ',' or ']'"). Nesting is limited to
-// 512 levels so that hostile input cannot overflow the stack.
+// 512 levels so that hostile input cannot overflow the stack. An object that gives a key twice
+// is refused ("line 9, column 3: duplicate key \"variant\" (first at line 4, column 3)"):
+// which occurrence counts would otherwise depend on the reader.
 Value parse(std::string_view text);
 
 // indent < 0: compact, one line. Numbers are written in their shortest form that reads back to
