@@ -3,9 +3,10 @@
 
 #include "attnviz/core/nn/optim.hpp"
 
-#include <chrono>
-#include <numeric>
+#include <algorithm>
+#include <span>
 #include <stdexcept>
+#include <vector>
 
 namespace attnviz::seq2seq {
 
@@ -22,11 +23,61 @@ Seq2SeqModel<S> make_d2l_model(const TranslationData& data, ModelConfig config, 
     return model;
 }
 
+namespace {
+
+// The pairs of `data` as batches for nn::train_loop: ShuffledBatches picks the rows, this copies
+// them into contiguous (b_count × T) arrays, the layout BatchView points at.
+class TranslationBatches {
+public:
+    TranslationBatches(const TranslationData& data, int batch_size)
+        : data_(data), order_(data.size(), batch_size), T_(data.num_steps)
+    {
+        const auto B = static_cast<std::size_t>(std::min(batch_size, data.size()));
+        src_.resize(B * static_cast<std::size_t>(T_));
+        tgt_.resize(src_.size());
+        src_valid_.resize(B);
+        tgt_valid_.resize(B);
+    }
+
+    void start_epoch(Rng& rng) { order_.start_epoch(rng); }
+
+    bool next(Rng&)
+    {
+        if (!order_.next()) return false;
+        const std::span<const int> rows = order_.rows();
+        const auto T = static_cast<std::size_t>(T_);
+        tokens_ = 0;
+        for (std::size_t b = 0; b < rows.size(); ++b) {
+            const auto row = static_cast<std::size_t>(rows[b]);
+            std::copy_n(&data_.src[row * T], T, &src_[b * T]);
+            std::copy_n(&data_.tgt[row * T], T, &tgt_[b * T]);
+            src_valid_[b] = data_.src_valid[row];
+            tgt_valid_[b] = data_.tgt_valid[row];
+            tokens_ += tgt_valid_[b];
+        }
+        view_ = BatchView{static_cast<int>(rows.size()), T_, src_.data(), src_valid_.data(), tgt_.data(),
+                          tgt_valid_.data(), data_.tgt_vocab.bos()};
+        return true;
+    }
+
+    const BatchView& batch() const { return view_; }
+    long long tokens() const { return tokens_; }  // valid target tokens, <eos> included
+
+private:
+    const TranslationData& data_;
+    nn::ShuffledBatches order_;
+    int T_;
+    std::vector<int> src_, tgt_, src_valid_, tgt_valid_;  // (B × T), (B)
+    BatchView view_;
+    long long tokens_ = 0;
+};
+
+}  // namespace
+
 template <class S>
 TrainResult train_seq2seq(Seq2SeqModel<S>& model, const TranslationData& data, const TrainOptions& o,
                           TrainControl* control, const std::function<void(const EpochStats&)>& on_epoch)
 {
-    using Clock = std::chrono::steady_clock;
     if (data.size() == 0) throw std::invalid_argument("train_seq2seq: no training pairs");
     if (data.src_vocab.size() != model.config().src_vocab || data.tgt_vocab.size() != model.config().tgt_vocab)
         throw std::invalid_argument("train_seq2seq: data vocabularies " + std::to_string(data.src_vocab.size()) + "/" +
@@ -37,76 +88,22 @@ TrainResult train_seq2seq(Seq2SeqModel<S>& model, const TranslationData& data, c
         throw std::invalid_argument("train_seq2seq: need epochs ≥ 0, batch_size ≥ 1, lr > 0, clip > 0 (got " +
                                     std::to_string(o.epochs) + ", " + std::to_string(o.batch_size) + ", " +
                                     std::to_string(o.lr) + ", " + std::to_string(o.clip) + ")");
-    const int N = data.size(), T = data.num_steps, B = std::min(o.batch_size, N);
-    ParamList<S> params = model.parameters();
-    Adam<S> adam(params, o.lr);
-    Rng rng(o.seed);
-    std::vector<int> order(static_cast<std::size_t>(N));
-    std::iota(order.begin(), order.end(), 0);
-    std::vector<int> src(static_cast<std::size_t>(B) * T), tgt(src.size()), src_valid(B), tgt_valid(B);
-    const int bos = data.tgt_vocab.bos();
-    TrainResult result;
-    for (int epoch = 1; epoch <= o.epochs; ++epoch) {
-        const auto start = Clock::now();
-        for (int i = N; i > 1; --i) std::swap(order[i - 1], order[rng.below(static_cast<std::uint64_t>(i))]);
-        double loss_sum = 0.0;
-        long long tokens = 0;
-        double paused_seconds = 0.0;
-        for (int first = 0; first < N; first += B) {
-            const int b_count = std::min(B, N - first);
-            for (int b = 0; b < b_count; ++b) {
-                const int row = order[first + b];
-                std::copy_n(&data.src[static_cast<std::size_t>(row) * T], T, &src[static_cast<std::size_t>(b) * T]);
-                std::copy_n(&data.tgt[static_cast<std::size_t>(row) * T], T, &tgt[static_cast<std::size_t>(b) * T]);
-                src_valid[b] = data.src_valid[row];
-                tgt_valid[b] = data.tgt_valid[row];
-                tokens += tgt_valid[b];
-            }
-            const BatchView view{b_count, T, src.data(), src_valid.data(), tgt.data(), tgt_valid.data(), bos};
-            adam.zero_grad();
-            loss_sum += model.loss_and_grad(view, &rng);
-            clip_grad_norm(params, o.clip);
-            adam.step();
-            if (control) {
-                if (control->paused()) {
-                    const auto p0 = Clock::now();
-                    const bool go_on = control->wait_while_paused();
-                    paused_seconds += std::chrono::duration<double>(Clock::now() - p0).count();
-                    if (!go_on) break;
-                }
-                if (control->stopped()) break;
-            }
-        }
-        const double seconds = std::chrono::duration<double>(Clock::now() - start).count() - paused_seconds;
-        if (control && control->stopped()) {
-            result.stopped = true;
-            break;  // a partial epoch is not reported
-        }
-        result.epochs_done = epoch;
-        result.seconds += seconds;
-        result.tokens += tokens;
-        result.final_loss = tokens ? loss_sum / static_cast<double>(tokens) : 0.0;
-        if (on_epoch) {
-            EpochStats s;
-            s.epoch = epoch;
-            s.epochs = o.epochs;
-            s.loss = result.final_loss;
-            s.token_loss = result.final_loss * T;
-            s.tokens = tokens;
-            s.seconds = seconds;
-            s.tokens_per_second = seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0;
-            s.total_seconds = result.seconds;
-            on_epoch(s);
-        }
-        if (control && (control->paused() || control->stopped())) {
-            if (!control->wait_while_paused()) {
-                result.stopped = true;
-                break;
-            }
-        }
+    Adam<S> adam(model.parameters(), o.lr);
+    TranslationBatches batches(data, o.batch_size);
+    nn::TrainLoopOptions loop;
+    loop.epochs = o.epochs;
+    loop.clip = o.clip;
+    loop.seed = o.seed;
+    nn::TrainCallbacks callbacks;
+    if (on_epoch) {
+        const int T = data.num_steps;
+        callbacks.on_epoch = [&on_epoch, T](const EpochStats& s) {
+            EpochStats d2l = s;
+            d2l.token_loss = s.loss * T;  // d2l's l is a mean over the T positions
+            on_epoch(d2l);
+        };
     }
-    result.tokens_per_second = result.seconds > 0 ? static_cast<double>(result.tokens) / result.seconds : 0.0;
-    return result;
+    return nn::train_loop(model, batches, adam, loop, control, callbacks);
 }
 
 template Seq2SeqModel<float> make_d2l_model<float>(const TranslationData&, ModelConfig, std::uint64_t);

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// d2l's train_seq2seq: each epoch shuffles the pairs (attnviz::Rng), runs batches of batch_size
-// (the last one smaller, as PyTorch's DataLoader with drop_last=False), and per batch: zero the
-// gradients, forward/backward of Σ_b l_b, clip to global norm `clip`, Adam step. The epoch's loss
-// is d2l's metric Σ l / Σ valid target tokens; tokens/s counts valid target tokens (with <eos>)
-// per second of training, as the book does.
+// d2l's train_seq2seq, on the kit's one training loop (nn::train_loop): each epoch shuffles the
+// pairs (attnviz::Rng), runs batches of batch_size (the last one smaller, as PyTorch's DataLoader
+// with drop_last=False), and per batch: zero the gradients, forward/backward of Σ_b l_b, clip to
+// global norm `clip`, Adam step. The epoch's loss is d2l's metric Σ l / Σ valid target tokens;
+// tokens/s counts valid target tokens (with <eos>) per second of training, as the book does.
 #pragma once
 
+#include "attnviz/core/nn/train_loop.hpp"
 #include "attnviz/core/seq2seq/dataset.hpp"
-#include "attnviz/core/seq2seq/model.hpp"
 #include "attnviz/core/seq2seq/kit.hpp"
+#include "attnviz/core/seq2seq/model.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -23,25 +24,11 @@ struct TrainOptions {
     std::uint64_t seed = 0;  // shuffling and dropout (the model's initialisation is the caller's)
 };
 
-struct EpochStats {
-    int epoch = 0;              // 1-based
-    int epochs = 0;
-    double loss = 0.0;          // d2l's reported loss: Σ l / Σ tokens (= token cross-entropy / num_steps)
-    double token_loss = 0.0;    // mean cross-entropy per valid target token
-    long long tokens = 0;       // valid target tokens this epoch
-    double seconds = 0.0;       // this epoch's training time
-    double tokens_per_second = 0.0;
-    double total_seconds = 0.0; // since training started, pauses excluded
-};
-
-struct TrainResult {
-    int epochs_done = 0;
-    bool stopped = false;
-    double final_loss = 0.0;
-    double seconds = 0.0;
-    long long tokens = 0;
-    double tokens_per_second = 0.0;  // over the whole run
-};
+// The loop's statistics (attnviz::nn, shared with every model of the kit). EpochStats::loss is
+// d2l's metric Σ l / Σ valid target tokens; token_loss = loss × num_steps, the mean cross-entropy
+// per valid target token.
+using nn::EpochStats;
+using nn::TrainResult;
 
 // Throws std::invalid_argument when the data do not fit the model (vocabulary sizes) or an option
 // is out of range. The callback runs on the training thread after every epoch.
