@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What every command-line mode prints: JSON on standard output, one-line errors on standard
-// error, and the matching exit status.
+// What every command-line mode prints on standard output: JSON, or a line of text. Errors go
+// through the shell's one ending (shell/command.hpp).
 #pragma once
+
+#include "shell/command.hpp"
 
 #include "attnviz/core/json.hpp"
 
@@ -9,11 +11,9 @@
 
 namespace attnviz::cli {
 
-// "attnviz COMMAND: MESSAGE" on standard error, on one line (newlines in the message become
-// spaces, so scripts can rely on one line per error); returns kExitBadInput.
-int report_bad_input(const char* command, std::string message);
-// The same for a failure of the work itself; returns kExitFailure.
-int report_failure(const char* command, std::string message);
+// The shell's error lines under their old names, for train_command.cpp until it is converted.
+using shell::report_bad_input;
+using shell::report_failure;
 
 // Writes `value` and a newline to standard output (indent < 0: one line). False when the
 // output could not be written (a closed pipe, a full disk).

@@ -2,7 +2,7 @@
 #include "cli/command_line.hpp"
 
 #include "cli/commands.hpp"
-#include "gui/gui_main.hpp"
+#include "shell/gui_main.hpp"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -57,11 +57,11 @@ int run(int argc, char** argv)
         const std::string_view first = argv[1];
         if (first == "--help" || first == "-h" || first == "help") {
             std::fputs(usage_text().toUtf8().constData(), stdout);
-            return kExitOk;
+            return shell::kExitOk;
         }
         if (first == "--version" || first == "-v") {
             std::printf("attnviz %s\n", ATTNVIZ_VERSION);
-            return kExitOk;
+            return shell::kExitOk;
         }
         for (const CommandEntry& c : kCommands) {
             if (first == c.name) {
@@ -74,7 +74,7 @@ int run(int argc, char** argv)
         // mistyped command.
         if (!first.empty() && first[0] != '-' && !QFileInfo::exists(QString::fromLocal8Bit(argv[1]))) {
             std::fprintf(stderr, "attnviz: unknown command '%s' (see attnviz --help)\n", argv[1]);
-            return kExitBadInput;
+            return shell::kExitBadInput;
         }
     }
     return gui::run_gui(argc, argv);

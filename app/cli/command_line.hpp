@@ -2,14 +2,17 @@
 // `attnviz [COMMAND] ...`: the command-line modes, and the GUI when no command is given.
 #pragma once
 
+#include "shell/command.hpp"
+
 #include <QStringList>
 
 namespace attnviz::cli {
 
-// Exit statuses shared by every command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the work itself failed (I/O, training diverged, ...)
-inline constexpr int kExitBadInput = 2; // the input or the arguments are wrong
+// The exit statuses live in the shell; these names remain for train_command.cpp, which is
+// converted to the shell's parser separately.
+using shell::kExitBadInput;
+using shell::kExitFailure;
+using shell::kExitOk;
 
 int run(int argc, char** argv);
 

@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz compute FILE.json | - | --preset NAME`: run one session, print the result as JSON.
-#include "cli/command_line.hpp"
-#include "cli/commands.hpp"
-
 #include "cli/cli_output.hpp"
+#include "cli/commands.hpp"
 #include "presets.hpp"
+#include "shell/command.hpp"
+#include "shell/input_files.hpp"
+#include "shell/limits.hpp"
 
 #include "attnviz/core/session.hpp"
-
-#include <QFile>
 
 #include <cstdio>
 #include <stdexcept>
@@ -18,98 +17,83 @@ namespace attnviz::cli {
 
 namespace {
 
-constexpr const char* kHelp =
-    "Usage: attnviz compute FILE.json | - | --preset NAME [--compact]\n"
-    "\n"
-    "Computes attention for a session file (docs/session-format.md), standard input (-) or a\n"
-    "built-in preset, and prints one JSON object on standard output: variant, scores, logits\n"
-    "(masked entries null), weights, output, heads (multi_head), params (when generated from\n"
-    "the seed) and warnings. Numbers are written in their shortest exact form.\n"
-    "\n"
-    "Options:\n"
-    "  --preset NAME    compute a built-in preset instead of a file\n"
-    "  --list-presets   print the preset names, one per line\n"
-    "  --compact        print the result on one line (default: indented)\n"
-    "  -h, --help       show this text\n"
-    "\n"
-    "Exit status: 0 on success; 2 when the input or the arguments are wrong, with one line on\n"
-    "standard error saying what and where (\"broken.json: params.W_q: expected 8x4, got 8x3\").\n";
-
-// One line on stderr, whatever the message holds.
-struct Request {
-    QString file;    // a path, or "-" for standard input
-    QString preset;  // or a preset name
-    bool compact = false;
-};
-
-QByteArray read_input(const QString& path)
+shell::OptionParser::Usage usage()
 {
-    QFile file;
-    const bool ok = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
-                                               : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!ok) throw std::invalid_argument("cannot read: " + file.errorString().toStdString());
-    return file.readAll();
+    return {QStringLiteral("compute"), QStringLiteral("attnviz compute"),
+            QStringLiteral("attnviz compute FILE.json | - | --preset NAME [--compact]"),
+            QStringLiteral(
+                "Computes attention for a session file (docs/session-format.md), standard input (-) or a\n"
+                "built-in preset, and prints one JSON object on standard output: variant, scores, logits\n"
+                "(masked entries null), weights, output, heads (multi_head), params (when generated from\n"
+                "the seed) and warnings. Numbers are written in their shortest exact form.\n"),
+            QStringLiteral("Limits: a session file or standard input holds at most %1 (longer input is\n"
+                           "refused, not read whole); the sizes inside a session have their own limits\n"
+                           "(docs/session-format.md).\n"
+                           "\n"
+                           "Exit status: 0 on success; 2 when the input or the arguments are wrong, with one line on\n"
+                           "standard error saying what and where (\"broken.json: params.W_q: expected 8x4, got 8x3\").\n")
+                .arg(QString::fromStdString(shell::format_bytes(shell::kMaxSessionBytes)))};
 }
 
-Session load(const Request& r)
+// Prefixes the session's own errors (JSON syntax, shapes, parameters) with where it came from.
+template <class F>
+auto from(const std::string& source, F&& work)
 {
-    if (!r.preset.isEmpty()) return load_preset(r.preset);
-    const QByteArray text = read_input(r.file);
-    return parse_session(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+    try {
+        return work();
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(source.empty() ? std::string(e.what()) : source + ": " + e.what());
+    }
 }
 
 }  // namespace
 
 int run_compute(const QStringList& args)
 {
-    Request request;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            std::fputs(kHelp, stdout);
-            return kExitOk;
-        }
-        if (a == QLatin1String("--list-presets")) {
-            for (const QString& name : preset_names()) std::printf("%s\n", qPrintable(name));
-            return kExitOk;
-        }
-        if (a == QLatin1String("--compact")) {
-            request.compact = true;
-        } else if (a == QLatin1String("--preset") || a.startsWith(QLatin1String("--preset="))) {
-            if (a == QLatin1String("--preset") && i + 1 >= args.size())
-                return report_bad_input("compute", "--preset needs a name (known: " +
-                                 preset_names().join(QStringLiteral(", ")).toStdString() + ")");
-            request.preset = a == QLatin1String("--preset") ? args[++i] : a.mid(9);
-        } else if (a.startsWith(QLatin1Char('-')) && a != QLatin1String("-")) {
-            return report_bad_input("compute", "unknown option " + a.toStdString() + " (see attnviz compute --help)");
-        } else if (!request.file.isEmpty()) {
-            return report_bad_input("compute", "more than one input: " + request.file.toStdString() + " and " +
-                             a.toStdString());
-        } else {
-            request.file = a;
-        }
-    }
-    if (request.file.isEmpty() == request.preset.isEmpty())
-        return report_bad_input("compute", request.file.isEmpty() ? "no input (give FILE.json, - or --preset NAME; "
-                                                  "see attnviz compute --help)"
-                                                : "give either a file or --preset, not both");
+    QString preset;
+    bool compact = false, list = false;
+    shell::OptionParser parser(usage());
+    parser.choice(QStringLiteral("--preset"), QStringLiteral("NAME"), preset_names(), &preset,
+                  QStringLiteral("compute a built-in preset instead of a file"), QStringLiteral("preset"))
+        .flag(QStringLiteral("--list-presets"), &list, QStringLiteral("print the preset names, one per line"))
+        .flag(QStringLiteral("--compact"), &compact, QStringLiteral("print the result on one line (default: indented)"));
 
-    // Where the input came from, to start error messages with.
-    const std::string source = request.preset.isEmpty()
-                                   ? (request.file == QLatin1String("-") ? std::string("stdin")
-                                                                         : request.file.toStdString())
-                                   : std::string();
-    try {
-        const Session session = load(request);
-        const ComputeOutcome outcome = compute_session(session);
-        const std::string json = result_to_json(session, outcome, request.compact ? -1 : 2);
-        if (!print_line(json)) return report_failure("compute", "could not write to standard output");
-        return kExitOk;
-    } catch (const std::invalid_argument& e) {
-        return report_bad_input("compute", source.empty() ? e.what() : source + ": " + e.what());
-    } catch (const std::exception& e) {
-        return report_failure("compute", e.what());
-    }
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
+        if (list) {
+            for (const QString& name : preset_names()) std::printf("%s\n", qPrintable(name));
+            return shell::kExitOk;
+        }
+        const QStringList& files = parsed.positionals;
+        if (files.size() > 1)
+            throw std::invalid_argument("more than one input: " + files[0].toStdString() + " and " +
+                                        files[1].toStdString());
+        if (files.isEmpty() == preset.isEmpty())
+            throw std::invalid_argument(files.isEmpty()
+                                            ? "no input (give FILE.json, - or --preset NAME; see attnviz compute --help)"
+                                            : "give either a file or --preset, not both");
+
+        Session session;
+        std::string source;  // where the session came from, to start its error messages with
+        if (!preset.isEmpty()) {
+            session = load_preset(preset);
+        } else {
+            const QString& file = files[0];
+            source = file == QLatin1String("-") ? std::string("stdin") : file.toStdString();
+            const QByteArray text = shell::read_capped(file, shell::kMaxSessionBytes, "a session");
+            session = from(source, [&] {
+                return parse_session(std::string_view(text.constData(), static_cast<std::size_t>(text.size())));
+            });
+        }
+        // Scores, logits, weights and output for every cell, then their JSON text (~24 bytes a number).
+        const double cells = static_cast<double>(result_query_rows(session)) * static_cast<double>(session.keys.rows());
+        const shell::MemoryDemand demand(std::to_string(result_query_rows(session)) + "x" +
+                                             std::to_string(session.keys.rows()) + " attention weights",
+                                         cells * (4 * 8 + 4 * 24));
+        const ComputeOutcome outcome = from(source, [&] { return compute_session(session); });
+        const std::string json = result_to_json(session, outcome, compact ? -1 : 2);
+        if (!print_line(json)) return shell::report_failure(parser.usage().command, "could not write to standard output");
+        return shell::kExitOk;
+    });
 }
 
 }  // namespace attnviz::cli

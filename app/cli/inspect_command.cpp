@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz inspect FILE [--layer L] [--head H] [--batch B] [--stats] [--rollout] [--softmax]`:
 // open an attention file and print its shape, tokens and the asked-for matrix or summary as JSON.
-#include "cli/command_line.hpp"
-#include "cli/commands.hpp"
-
 #include "cli/cli_output.hpp"
+#include "cli/commands.hpp"
+#include "shell/command.hpp"
+#include "shell/input_files.hpp"
 
 #include "attnviz/core/inspect/aggregate.hpp"
 #include "attnviz/core/inspect/head_statistics.hpp"
@@ -21,29 +21,25 @@ namespace attnviz::cli {
 
 namespace {
 
-constexpr const char* kHelp =
-    "Usage: attnviz inspect FILE [--layer L] [--head H] [--batch B] [--stats | --rollout]\n"
-    "                            [--softmax] [--compact]\n"
-    "\n"
-    "Opens an attention file (.npy, .safetensors or JSON; see docs/import-format.md) and prints\n"
-    "one JSON object: file, format, dtype, file_shape, layers, heads, queries, keys, batch,\n"
-    "tokens (and query_tokens for cross attention), rows_not_summing_to_one, and then\n"
-    "  with --layer and/or --head   \"attention\": that head's n_q x n_k weights (a missing\n"
-    "                               --layer means 0; --layer alone gives the mean over heads)\n"
-    "  with --stats                 \"statistics\": entropy, mean_distance, first_token_share,\n"
-    "                               previous_token_share and self_share per layer and head\n"
-    "                               (only layer L / head H when given)\n"
-    "  with --rollout               \"rollout\": attention rollout through all layers (or\n"
-    "                               through layer L)\n"
-    "\n"
-    "Options:\n"
-    "  --batch B    the batch entry of a [layers, batch, heads, n_q, n_k] tensor (default 0)\n"
-    "  --softmax    the file holds raw scores: apply a row-wise softmax first\n"
-    "  --compact    print the result on one line (default: indented)\n"
-    "  -h, --help   show this text\n"
-    "\n"
-    "Exit status: 0 on success; 2 when the file or the arguments are wrong, with one line on\n"
-    "standard error naming the file, the tensor and what was expected.\n";
+shell::OptionParser::Usage usage()
+{
+    return {QStringLiteral("inspect"), QStringLiteral("attnviz inspect"),
+            QStringLiteral("attnviz inspect FILE [--layer L] [--head H] [--batch B] [--stats | --rollout]\n"
+                           "                            [--softmax] [--compact]"),
+            QStringLiteral(
+                "Opens an attention file (.npy, .safetensors or JSON; see docs/import-format.md) and prints\n"
+                "one JSON object: file, format, dtype, file_shape, layers, heads, queries, keys, batch,\n"
+                "tokens (and query_tokens for cross attention), rows_not_summing_to_one, and then\n"
+                "  with --layer and/or --head   \"attention\": that head's n_q x n_k weights (a missing\n"
+                "                               --layer means 0; --layer alone gives the mean over heads)\n"
+                "  with --stats                 \"statistics\": entropy, mean_distance, first_token_share,\n"
+                "                               previous_token_share and self_share per layer and head\n"
+                "                               (only layer L / head H when given)\n"
+                "  with --rollout               \"rollout\": attention rollout through all layers (or\n"
+                "                               through layer L)\n"),
+            QStringLiteral("Exit status: 0 on success; 2 when the file or the arguments are wrong, with one line on\n"
+                           "standard error naming the file, the tensor and what was expected.\n")};
+}
 
 struct Request {
     std::string file;
@@ -155,13 +151,49 @@ json::Value statistics(const inspect::AttentionStack& s, const Request& r)
     return out;
 }
 
-// Parses a non-negative integer option value; nullopt when it is not one.
-std::optional<Index> index_value(const QString& text)
+// Opens the file and prints what `r` asks for. Throws std::invalid_argument for a bad file or a
+// layer or head out of range, before anything is written.
+int inspect_file(const Request& r)
 {
-    bool ok = false;
-    const qlonglong v = text.toLongLong(&ok);
-    if (!ok || v < 0) return std::nullopt;
-    return static_cast<Index>(v);
+    inspect::LoadOptions options;
+    options.batch = r.batch;
+    options.softmax = r.softmax;
+    const inspect::AttentionStack stack = inspect::load_attention(r.file, options);
+    // Range errors are input errors too: checked before any output is written.
+    if (r.layer && *r.layer >= stack.layers())
+        throw std::invalid_argument(r.file + ": layer " + std::to_string(*r.layer) +
+                                    " out of range (expected 0.." +
+                                    std::to_string(stack.layers() - 1) + ")");
+    if (r.head && *r.head >= stack.heads())
+        throw std::invalid_argument(r.file + ": head " + std::to_string(*r.head) +
+                                    " out of range (expected 0.." +
+                                    std::to_string(stack.heads() - 1) + ")");
+
+    // A matrix printed whole is a JSON value and then ~24 characters per number.
+    const double cells = static_cast<double>(stack.query_count()) * static_cast<double>(stack.key_count());
+    const shell::MemoryDemand demand(std::to_string(stack.query_count()) + "x" + std::to_string(stack.key_count()) +
+                                         " matrix as JSON",
+                                     cells * (sizeof(json::Value) + 24));
+    json::Value out = describe(stack);
+    if (r.stats) {
+        out["statistics"] = statistics(stack, r);
+    } else if (r.rollout) {
+        const Index last = r.layer.value_or(stack.layers() - 1);
+        out["rollout_through_layer"] = static_cast<long long>(last);
+        out["rollout"] = rows_of(inspect::attention_rollout(stack, last));
+    } else if (r.layer && !r.head) {
+        out["layer"] = static_cast<long long>(*r.layer);
+        out["aggregate"] = "mean_over_heads";
+        out["attention"] = rows_of(inspect::mean_over_heads(stack, *r.layer));
+    } else if (r.head) {
+        const Index layer = r.layer.value_or(0);
+        out["layer"] = static_cast<long long>(layer);
+        out["head"] = static_cast<long long>(*r.head);
+        out["attention"] = rows_of(stack.head(layer, *r.head).matrix());
+    }
+    if (!print_json(out, r.compact ? -1 : 2))
+        return shell::report_failure(QStringLiteral("inspect"), "could not write to standard output");
+    return shell::kExitOk;
 }
 
 }  // namespace
@@ -169,88 +201,29 @@ std::optional<Index> index_value(const QString& text)
 int run_inspect(const QStringList& args)
 {
     Request r;
-    for (qsizetype i = 0; i < args.size(); ++i) {
-        QString a = args[i];
-        if (a == QLatin1String("-h") || a == QLatin1String("--help")) {
-            std::fputs(kHelp, stdout);
-            return kExitOk;
-        }
-        if (a == QLatin1String("--stats")) { r.stats = true; continue; }
-        if (a == QLatin1String("--rollout")) { r.rollout = true; continue; }
-        if (a == QLatin1String("--softmax")) { r.softmax = true; continue; }
-        if (a == QLatin1String("--compact")) { r.compact = true; continue; }
-        bool matched = false;
-        for (const char* name : {"--layer", "--head", "--batch"}) {
-            const QString opt = QLatin1String(name);
-            QString value;
-            if (a == opt) {
-                if (i + 1 >= args.size()) return report_bad_input("inspect", std::string(name) + " needs a value");
-                value = args[++i];
-            } else if (a.startsWith(opt + QLatin1Char('='))) {
-                value = a.mid(opt.size() + 1);
-            } else {
-                continue;
-            }
-            const std::optional<Index> v = index_value(value);
-            if (!v)
-                return report_bad_input("inspect", std::string(name) + ": expected a non-negative integer, got '" +
-                                 value.toStdString() + "'");
-            if (opt == QLatin1String("--layer")) r.layer = v;
-            else if (opt == QLatin1String("--head")) r.head = v;
-            else r.batch = *v;
-            matched = true;
-            break;
-        }
-        if (matched) continue;
-        if (a.startsWith(QLatin1Char('-')))
-            return report_bad_input("inspect", "unknown option " + a.toStdString() + " (see attnviz inspect --help)");
-        if (!r.file.empty())
-            return report_bad_input("inspect", "more than one file: " + r.file + " and " + a.toStdString());
-        r.file = a.toStdString();
-    }
-    if (r.file.empty()) return report_bad_input("inspect", "no file given (see attnviz inspect --help)");
-    if (r.stats && r.rollout) return report_bad_input("inspect", "choose one of --stats and --rollout");
-    if (r.rollout && r.head) return report_bad_input("inspect", "--rollout averages the heads: --head does not apply");
+    shell::OptionParser parser(usage());
+    parser.integer(QStringLiteral("--layer"), QStringLiteral("L"), &r.layer, {0},
+                   QStringLiteral("the layer (default 0 with --head)"))
+        .integer(QStringLiteral("--head"), QStringLiteral("H"), &r.head, {0}, QStringLiteral("the head"))
+        .integer(QStringLiteral("--batch"), QStringLiteral("B"), &r.batch, {0},
+                 QStringLiteral("the batch entry of a [layers, batch, heads, n_q, n_k] tensor (default 0)"))
+        .flag(QStringLiteral("--stats"), &r.stats, QStringLiteral("per-head statistics"))
+        .flag(QStringLiteral("--rollout"), &r.rollout, QStringLiteral("attention rollout"))
+        .flag(QStringLiteral("--softmax"), &r.softmax,
+              QStringLiteral("the file holds raw scores: apply a row-wise softmax first"))
+        .flag(QStringLiteral("--compact"), &r.compact, QStringLiteral("print the result on one line (default: indented)"));
 
-    try {
-        inspect::LoadOptions options;
-        options.batch = r.batch;
-        options.softmax = r.softmax;
-        const inspect::AttentionStack stack = inspect::load_attention(r.file, options);
-        // Range errors are input errors too: checked before any output is written.
-        if (r.layer && *r.layer >= stack.layers())
-            throw std::invalid_argument(r.file + ": layer " + std::to_string(*r.layer) +
-                                        " out of range (expected 0.." +
-                                        std::to_string(stack.layers() - 1) + ")");
-        if (r.head && *r.head >= stack.heads())
-            throw std::invalid_argument(r.file + ": head " + std::to_string(*r.head) +
-                                        " out of range (expected 0.." +
-                                        std::to_string(stack.heads() - 1) + ")");
-
-        json::Value out = describe(stack);
-        if (r.stats) {
-            out["statistics"] = statistics(stack, r);
-        } else if (r.rollout) {
-            const Index last = r.layer.value_or(stack.layers() - 1);
-            out["rollout_through_layer"] = static_cast<long long>(last);
-            out["rollout"] = rows_of(inspect::attention_rollout(stack, last));
-        } else if (r.layer && !r.head) {
-            out["layer"] = static_cast<long long>(*r.layer);
-            out["aggregate"] = "mean_over_heads";
-            out["attention"] = rows_of(inspect::mean_over_heads(stack, *r.layer));
-        } else if (r.head) {
-            const Index layer = r.layer.value_or(0);
-            out["layer"] = static_cast<long long>(layer);
-            out["head"] = static_cast<long long>(*r.head);
-            out["attention"] = rows_of(stack.head(layer, *r.head).matrix());
-        }
-        if (!print_json(out, r.compact ? -1 : 2)) return report_failure("inspect", "could not write to standard output");
-        return kExitOk;
-    } catch (const std::invalid_argument& e) {
-        return report_bad_input("inspect", e.what());
-    } catch (const std::exception& e) {
-        return report_failure("inspect", e.what());
-    }
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
+        const QStringList& files = parsed.positionals;
+        if (files.isEmpty()) throw std::invalid_argument("no file given (see attnviz inspect --help)");
+        if (files.size() > 1)
+            throw std::invalid_argument("more than one file: " + files[0].toStdString() + " and " + files[1].toStdString());
+        r.file = files[0].toStdString();
+        if (r.stats && r.rollout) throw std::invalid_argument("choose one of --stats and --rollout");
+        if (r.rollout && r.head) throw std::invalid_argument("--rollout averages the heads: --head does not apply");
+        shell::require_regular_file(files[0]);
+        return inspect_file(r);
+    });
 }
 
 }  // namespace attnviz::cli

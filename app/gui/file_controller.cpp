@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/file_controller.hpp"
 
-#include "gui/window_launcher.hpp"
+#include "shell/window_launcher.hpp"
 
 #include "playground/app_settings.hpp"
 #include "playground/playground_document.hpp"

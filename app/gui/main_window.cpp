@@ -3,11 +3,11 @@
 // Menus and the toolbar are in main_window_actions.cpp.
 #include "gui/main_window.hpp"
 
-#include "gui/app_palette.hpp"
+#include "shell/app_palette.hpp"
 #include "gui/controls_panel.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
-#include "gui/window_launcher.hpp"
+#include "shell/window_launcher.hpp"
 #include "gui/panels/compare_panel.hpp"
 #include "gui/panels/formula_view.hpp"
 #include "gui/panels/query_focus_panel.hpp"

@@ -2,10 +2,10 @@
 // MainWindow's menus, toolbar, shortcuts and View options (colormap, autoscale, palette).
 #include "gui/main_window.hpp"
 
-#include "gui/app_palette.hpp"
+#include "shell/app_palette.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
-#include "gui/window_launcher.hpp"
+#include "shell/window_launcher.hpp"
 #include "playground/app_settings.hpp"
 #include "playground/playground_document.hpp"
 #include "presets.hpp"

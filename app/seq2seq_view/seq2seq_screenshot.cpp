@@ -4,12 +4,12 @@
 // [--size WxH] [--palette light|dark]`: renders the seq2seq model window offscreen to a PNG.
 // With --train the run goes on its worker thread to the end before the grab, so the Train tab
 // shows a real loss curve and real alignment snapshots.
-#include "cli/cli_output.hpp"
-#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
-#include "cli/screenshot_options.hpp"
+#include "shell/command.hpp"
+#include "shell/input_files.hpp"
+#include "shell/limits.hpp"
+#include "shell/screenshot_options.hpp"
 
-#include "gui/app_palette.hpp"
 #include "seq2seq_view/model_files.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 #include "seq2seq_view/snapshot_timeline.hpp"
@@ -41,77 +41,27 @@ namespace attnviz::cli {
 
 namespace {
 
-constexpr const char* kCmd = "screenshot";
-
-constexpr const char* kHelp =
-    "Usage: attnviz screenshot --seq2seq [--model F] [--sentence S] [--step N] [--beam K]\n"
-    "                          [--train dates|toy-fr|reverse [--epochs N]] [--panel P]\n"
-    "                          --out F.png [--size WxH] [--palette light|dark]\n"
-    "\n"
-    "Renders the seq2seq model window offscreen and writes it as PNG.\n"
-    "\n"
-    "Options:\n"
-    "  --model F       a .safetensors model (default: the built-in toy-fr model)\n"
-    "  --sentence S    the sentence to translate (default: a toy-fr example; with --train,\n"
-    "                  the dataset's probe sentence)\n"
-    "  --step N        the decoder step to show, 1-based (default 1)\n"
-    "  --beam K        beam width 1..8 (default 1, greedy)\n"
-    "  --train D       first train on a generated dataset (dates, toy-fr, reverse) to the end;\n"
-    "                  the trained model is then the one that translates\n"
-    "  --epochs N      epochs for --train (default: the dataset's, as attnviz train)\n"
-    "  --panel P       window (default), translate or train: which tab to show (window shows\n"
-    "                  the Train tab after --train, else the Translate tab)\n"
-    "  --out F.png     the image to write (required)\n"
-    "  --size WxH      window size in pixels (default 1600x1000)\n"
-    "  --palette P     light (default) or dark\n"
-    "  -h, --help      show this text\n"
-    "\n"
-    "Exit status: 0 on success, 2 on bad arguments or input, 1 when training or writing fails.\n";
+shell::OptionParser::Usage usage()
+{
+    return {QStringLiteral("screenshot"), QStringLiteral("attnviz screenshot --seq2seq"),
+            QStringLiteral("attnviz screenshot --seq2seq [--model F] [--sentence S] [--step N] [--beam K]\n"
+                           "                          [--train dates|toy-fr|reverse [--epochs N]] [--panel P]\n"
+                           "                          --out F.png [--size WxH] [--palette light|dark]"),
+            QStringLiteral("Renders the seq2seq model window offscreen and writes it as PNG.\n"),
+            QStringLiteral("Exit status: 0 on success, 2 on bad arguments or input, 1 when training or writing fails.\n")};
+}
 
 struct Request {
     QString model, sentence, train, panel = QStringLiteral("window");
-    ShotOutput shot{{}, {1600, 1000}};
+    shell::ShotOutput shot{{}, {1600, 1000}};
     int step = 1, beam = 1, epochs = 0;
 };
 
-QString parse(const QStringList& args, Request& r)
+QStringList generatedDatasets()
 {
-    for (int i = 0; i < args.size(); ++i) {
-        const QString& a = args[i];
-        auto value = [&](QString& into) -> bool {
-            if (i + 1 >= args.size()) return false;
-            into = args[++i];
-            return true;
-        };
-        auto integer = [&](int& into, int lo, int hi) -> bool {
-            QString v;
-            bool ok = false;
-            if (!value(v)) return false;
-            into = v.toInt(&ok);
-            return ok && into >= lo && into <= hi;
-        };
-        QString shotProblem;
-        if (takeShotOption(args, i, r.shot, &shotProblem)) {
-            if (!shotProblem.isEmpty()) return shotProblem;
-            continue;
-        }
-        if (a == "--seq2seq") continue;
-        if (a == "--model") { if (!value(r.model)) return a + " needs a file"; }
-        else if (a == "--sentence") { if (!value(r.sentence)) return a + " needs a sentence"; }
-        else if (a == "--step") { if (!integer(r.step, 1, 1000)) return a + " needs a step number ≥ 1"; }
-        else if (a == "--beam") { if (!integer(r.beam, 1, 8)) return a + " needs 1..8"; }
-        else if (a == "--epochs") { if (!integer(r.epochs, 1, 100000)) return a + " needs a positive number"; }
-        else if (a == "--train") {
-            if (!value(r.train) || !seq2seq::is_generated_dataset(r.train.toStdString()))
-                return "--train needs dates, toy-fr or reverse";
-        } else if (a == "--panel") {
-            if (!value(r.panel) || (r.panel != "window" && r.panel != "translate" && r.panel != "train"))
-                return "--panel needs window, translate or train";
-        } else return "unknown option \"" + a + "\" (see attnviz screenshot --seq2seq --help)";
-    }
-    if (r.shot.out.isEmpty()) return "--out F.png is required";
-    if (r.epochs > 0 && r.train.isEmpty()) return "--epochs needs --train";
-    return {};
+    QStringList names;
+    for (const std::string& n : seq2seq::generated_dataset_names()) names << QString::fromStdString(n);
+    return names;
 }
 
 // Runs the event loop until `done` or `ms` pass.
@@ -129,26 +79,22 @@ bool waitFor(Pred done, int ms)
     return done();
 }
 
-}  // namespace
-
-int run_seq2seq_screenshot(const QStringList& args)
+// Loads the model (or trains one), opens the window offscreen on the sentence and grabs it.
+int shoot(Request& r)
 {
-    if (args.contains("--help") || args.contains("-h")) {
-        std::fputs(kHelp, stdout);
-        return kExitOk;
-    }
-    Request r;
-    if (const QString problem = parse(args, r); !problem.isEmpty()) return report_bad_input(kCmd, problem.toStdString());
-
     // The model is read before any GUI exists: a bad one is bad input, reported on one line.
     gui::Seq2SeqModelPtr model;
     if (!r.model.isEmpty()) {
+        // A FIFO would block the read for ever; the embedded models (":/…") are not files.
+        if (!r.model.startsWith(QLatin1String(":/"))) shell::require_regular_file(r.model);
         const gui::ModelLoadResult loaded = gui::loadSeq2SeqModel(r.model);
-        if (!loaded.model) return report_bad_input(kCmd, loaded.error.toStdString());
+        if (!loaded.model) throw std::invalid_argument(loaded.error.toStdString());
+        shell::require_decoder_steps(r.model.toStdString(), loaded.model->num_steps);
         model = loaded.model;
     }
 
-    const std::unique_ptr<QApplication> app = makeScreenshotApplication(r.shot.dark);
+    const std::unique_ptr<QApplication> app = shell::makeScreenshotApplication(r.shot.dark());
+    const shell::MemoryDemand demand(shell::screenshotDemand(r.shot));
 
     // Throwaway settings: a screenshot must neither read the user's settings nor change them.
     QTemporaryDir tmp;
@@ -178,10 +124,10 @@ int run_seq2seq_screenshot(const QStringList& args)
             finished = true;
             failure = m;
         });
-        if (!train->startTraining(job)) return report_failure(kCmd, "training did not start");
+        if (!train->startTraining(job)) throw std::runtime_error("training did not start");
         waitFor([&] { return finished; }, 30 * 60 * 1000);
-        if (!finished) return report_failure(kCmd, "training did not finish within 30 minutes");
-        if (!failure.isEmpty()) return report_failure(kCmd, ("training failed: " + failure).toStdString());
+        if (!finished) throw std::runtime_error("training did not finish within 30 minutes");
+        if (!failure.isEmpty()) throw std::runtime_error(("training failed: " + failure).toStdString());
     }
 
     gui::TranslatePanel* translate = window.translatePanel();
@@ -202,9 +148,46 @@ int run_seq2seq_screenshot(const QStringList& args)
     QWidget* target = &window;
     if (r.panel == "translate") target = translate;
     else if (r.panel == "train") target = train;
-    const QPixmap pixmap = target->grab();
-    if (!pixmap.save(r.shot.out, "PNG")) return report_failure(kCmd, ("cannot write " + r.shot.out).toStdString());
-    return kExitOk;
+    return shell::saveShot(QStringLiteral("screenshot"), target, r.shot);
+}
+
+}  // namespace
+
+int run_seq2seq_screenshot(const QStringList& args)
+{
+    Request r;
+    bool seq2seqMode = false;  // --seq2seq chose this mode; run_screenshot looked at it already
+    shell::OptionParser parser(usage());
+    parser.flag(QStringLiteral("--seq2seq"), &seq2seqMode, QStringLiteral("this mode: the seq2seq model window"))
+        .text(QStringLiteral("--model"), QStringLiteral("F"), &r.model,
+              QStringLiteral("a .safetensors model (default: the built-in toy-fr model)"))
+        .text(QStringLiteral("--sentence"), QStringLiteral("S"), &r.sentence,
+              QStringLiteral("the sentence to translate (default: a toy-fr example; with --train,\n"
+                             "the dataset's probe sentence)"))
+        .integer(QStringLiteral("--step"), QStringLiteral("N"), &r.step, {1, shell::kMaxDecoderSteps},
+                 QStringLiteral("the decoder step to show, 1-based (default 1; at most %1)").arg(shell::kMaxDecoderSteps))
+        .integer(QStringLiteral("--beam"), QStringLiteral("K"), &r.beam, {1, 8},
+                 QStringLiteral("beam width 1..8 (default 1, greedy)"))
+        .choice(QStringLiteral("--train"), QStringLiteral("D"), generatedDatasets(), &r.train,
+                QStringLiteral("first train on a generated dataset (dates, toy-fr, reverse) to the end;\n"
+                               "the trained model is then the one that translates"),
+                QStringLiteral("dataset"))
+        .integer(QStringLiteral("--epochs"), QStringLiteral("N"), &r.epochs, {1, 100000},
+                 QStringLiteral("epochs for --train (default: the dataset's, as attnviz train)"))
+        .choice(QStringLiteral("--panel"), QStringLiteral("P"),
+                {QStringLiteral("window"), QStringLiteral("translate"), QStringLiteral("train")}, &r.panel,
+                QStringLiteral("window (default), translate or train: which tab to show (window shows\n"
+                               "the Train tab after --train, else the Translate tab)"),
+                QStringLiteral("panel"));
+    shell::addShotOptions(parser, r.shot);
+
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
+        if (!parsed.positionals.isEmpty())
+            throw std::invalid_argument("unexpected argument '" + parsed.positionals[0].toStdString() +
+                                        "' (see attnviz screenshot --seq2seq --help)");
+        if (r.epochs > 0 && r.train.isEmpty()) throw std::invalid_argument("--epochs needs --train");
+        return shoot(r);
+    });
 }
 
 }  // namespace attnviz::cli

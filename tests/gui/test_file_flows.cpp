@@ -7,7 +7,7 @@
 #include "gui/file_controller.hpp"
 #include "gui/file_dialogs.hpp"
 #include "gui/main_window.hpp"
-#include "gui/window_launcher.hpp"
+#include "shell/window_launcher.hpp"
 #include "inspector/inspector_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 #include "playground/playground_document.hpp"

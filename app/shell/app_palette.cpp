@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "gui/app_palette.hpp"
+#include "shell/app_palette.hpp"
 
 #include <QApplication>
 #include <QStyle>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "gui/gui_main.hpp"
+#include "shell/gui_main.hpp"
 
 #include "gui/main_window.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "gui/window_launcher.hpp"
+#include "shell/window_launcher.hpp"
 
 #include "inspector/inspector_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The limits of the command line: every size that comes from an option or is read whole is
+// checked against one of these before memory is taken for it. Each --help and the README's
+// command table state them; a value over a limit is refused with exit status 2 and a message
+// naming the limit ("--steps: 100000000 is over the limit of 1000").
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace attnviz::shell {
+
+// compute FILE | -: a session's JSON. The largest preset is 2 kB; 64 MB holds a session of
+// about 3 million numbers, more than the playground can show.
+inline constexpr long long kMaxSessionBytes = 64'000'000;
+
+// translate --steps and screenshot --seq2seq --step: the decoder's output length and source
+// padding. The encoder keeps a few hidden-size vectors per step, a decoded step its attention
+// row; the d2l models use 10 (dates 32).
+inline constexpr int kMaxDecoderSteps = 1000;
+
+// A model's own num_steps (from its metadata) is held to the same limit when the command uses
+// it: "MODEL: num_steps 1000000000 is over the limit of 1000 (give --steps)"; `remedy` is the
+// parenthesis, when the command has one.
+inline void require_decoder_steps(const std::string& model, long long num_steps, const std::string& remedy = {})
+{
+    if (num_steps > kMaxDecoderSteps)
+        throw std::invalid_argument(model + ": num_steps " + std::to_string(num_steps) + " is over the limit of " +
+                                    std::to_string(kMaxDecoderSteps) + (remedy.empty() ? "" : " (" + remedy + ")"));
+}
+
+// screenshot --size WxH, each side: 8192 x 8192 is 268 MB of ARGB pixels, drawn once offscreen
+// and once grabbed (30000 x 30000 would be 7.2 GB). The smallest side is 10 pixels.
+inline constexpr int kMaxScreenshotSide = 8192;
+inline constexpr int kMinScreenshotSide = 10;
+
+}  // namespace attnviz::shell
