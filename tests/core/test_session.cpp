@@ -106,6 +106,8 @@ private slots:
     void result_json_fields();
     void fully_masked_row_warns();
     void matrix_json_helpers();
+    void sizes_beyond_the_limits_are_refused_before_allocating();
+    void duplicate_key_is_refused();
 };
 
 void TestSession::parses_minimal_session()
@@ -476,6 +478,44 @@ void TestSession::matrix_json_helpers()
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, matrix_from_json(json::parse("{}"), "x"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tensor_from_json(json::parse("[1, [2]]"), "x"));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tensor_from_json(json::parse("\"s\""), "x"));
+}
+
+void TestSession::sizes_beyond_the_limits_are_refused_before_allocating()
+{
+    // Issue 11: each of these passed 6 GB (or ended in std::bad_alloc) before the check.
+    for (const char* hidden : {"100000000", "2147483648", "4294967297"}) {
+        const std::string text = session_text(std::string(R"("variant": "additive", "queries": [[1, 2], [3, 4]], "hidden": )") +
+                                              hidden);
+        QCOMPARE(parse_error(text), std::string("hidden: ") + hidden + " is above the limit of 65536");
+    }
+    // Whatever the variant: the GUI switches variants with the session's hidden size.
+    QCOMPARE(parse_error(session_text(R"("variant": "dot", "queries": [[1]], "num_heads": 70000)")),
+             std::string("num_heads: 70000 is above the limit of 65536"));
+    // At the limit it loads (2 x 3 with 1000 heads is small).
+    QCOMPARE(parse_error(session_text(R"("variant": "multi_head", "queries": [[1, 2], [3, 4]], "keys": [[1, 2], [3, 4], [5, 6]], "hidden": 1000, "num_heads": 1000)")),
+             std::string());
+    // n_q x n_k from a short file: 30000 one-number tokens are 300 KB of JSON but 7 GiB of
+    // (n_q x n_k) matrices. Refused by the memory estimate, naming the sizes and the limit.
+    std::string rows = "[0]";
+    for (int i = 1; i < 30000; ++i) rows += ",[0]";
+    const std::string big = parse_error(session_text(R"("variant": "dot", "queries": [)" + rows + "]"));
+    QVERIFY2(starts_with(big, "sizes: n_q = 30000, n_k = 30000, d_q = 1, d_k = 1, d_v = 1 need about "), big.c_str());
+    QVERIFY2(big.find("to compute dot; the limit is 4.0 GiB") != std::string::npos, big.c_str());
+    // The same for a session built in code, through compute_session.
+    Session s;
+    s.variant = Variant::Dot;
+    s.queries = s.keys = s.values = Matrix::Zero(30000, 1);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compute_session(s));
+    s.variant = Variant::FeedForward;  // one pooled row: 30000 keys are fine
+    s.params_given = false;
+    QCOMPARE(compute_session(s).result.weights.cols(), Index(30000));
+}
+
+void TestSession::duplicate_key_is_refused()
+{
+    const std::string text = "{\"format\": \"attnviz-session\", \"version\": 1,\n \"variant\": \"dot\",\n"
+                             " \"queries\": [[1]],\n \"variant\": \"additive\"}";
+    QCOMPARE(parse_error(text), std::string("line 4, column 2: duplicate key \"variant\" (first at line 2, column 2)"));
 }
 
 QTEST_GUILESS_MAIN(TestSession)

@@ -3,7 +3,9 @@
 
 #include "attnviz/core/random.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -24,15 +26,69 @@ namespace {
 
 ParameterSpec weight(std::string name, Index rows, Index cols, std::string meaning)
 {
-    return {std::move(name), rows, cols, false, false, false, false, std::move(meaning)};
+    ParameterSpec s;
+    s.name = std::move(name);
+    s.rows = rows;
+    s.cols = cols;
+    s.meaning = std::move(meaning);
+    return s;
 }
 
-ParameterSpec bias(std::string name, Index n, std::string meaning)
+// A (1 × n) weight, written as a flat list.
+ParameterSpec vector(std::string name, Index n, std::string meaning)
 {
-    return {std::move(name), 1, n, false, false, true, true, std::move(meaning)};
+    ParameterSpec s = weight(std::move(name), 1, n, std::move(meaning));
+    s.is_vector = true;
+    return s;
 }
+
+// An optional bias of `owner`: zeros of the owner's row count leave the result unchanged, and
+// generated parameters leave it out.
+ParameterSpec bias(std::string name, std::string owner, Index n, std::string meaning)
+{
+    ParameterSpec s = weight(std::move(name), 1, n, std::move(meaning));
+    s.is_vector = true;
+    s.optional = true;
+    s.role = ParameterRole::Bias;
+    s.bias_of = owner;
+    s.cols_from = std::move(owner);
+    s.neutral = NeutralValue::Zeros;
+    s.generation = Generation::None;
+    return s;
+}
+
+std::string str(Index n) { return std::to_string(n); }
 
 }  // namespace
+
+VariantTraits variant_traits(Variant variant)
+{
+    VariantTraits t;
+    switch (variant) {
+    case Variant::Dot: t.same_query_key_width = true; break;
+    case Variant::ScaledDot: t.same_query_key_width = t.scales_scores = true; break;
+    case Variant::Additive: t.uses_hidden = true; break;
+    case Variant::LuongGeneral: break;
+    case Variant::MultiHead: t.uses_hidden = t.uses_heads = t.scales_scores = true; break;
+    case Variant::DenseSynthesizer: break;
+    case Variant::RandomSynthesizer: break;
+    case Variant::FeedForward: t.single_query_row = true; break;
+    }
+    return t;
+}
+
+void check_hyper(const ParamHyper& hp)
+{
+    const auto check = [](const char* field, Index value, Index limit) {
+        if (value < 1)
+            throw std::invalid_argument(std::string(field) + ": expected at least 1, got " + str(value));
+        if (value > limit)
+            throw std::invalid_argument(std::string(field) + ": " + str(value) +
+                                        " is above the limit of " + str(limit));
+    };
+    check("hidden", hp.hidden, kMaxHidden);
+    check("num_heads", hp.num_heads, kMaxHeads);
+}
 
 std::vector<ParameterSpec> parameter_specs(Variant variant, const InputDims& d,
                                            const ParamHyper& hp)
@@ -42,75 +98,201 @@ std::vector<ParameterSpec> parameter_specs(Variant variant, const InputDims& d,
     case Variant::Dot:
     case Variant::ScaledDot:
         return {};
-    case Variant::Additive:
-        return {weight("W_q", h, d.d_q, "query projection (h x d_q)"),
+    case Variant::Additive: {
+        ParameterSpec w_q = weight("W_q", h, d.d_q, "query projection (h x d_q)");
+        w_q.sets_hidden = true;
+        return {w_q,
                 weight("W_k", h, d.d_k, "key projection (h x d_k)"),
-                weight("w_v", 1, h, "score vector (1 x h)"),
-                bias("b_q", h, "query bias (h), Keras Dense W1's bias"),
-                bias("b_k", h, "key bias (h), Keras Dense W2's bias")};
+                vector("w_v", h, "score vector (1 x h)"),
+                bias("b_q", "W_q", h, "query bias (h), Keras Dense W1's bias"),
+                bias("b_k", "W_k", h, "key bias (h), Keras Dense W2's bias")};
+    }
     case Variant::LuongGeneral:
         return {weight("W_a", d.d_q, d.d_k, "bilinear form (d_q x d_k)")};
     case Variant::MultiHead: {
-        ParameterSpec w_o = weight("W_o", d.d_v, h, "output projection (d_o x h)");
-        w_o.rows_at_least = true;
-        w_o.rows = 1;  // any d_o; generated as d_v
+        ParameterSpec w_q = weight("W_q", h, d.d_q, "query projection (h x d_q)");
+        w_q.sets_hidden = true;
+        ParameterSpec w_v = weight("W_v", h, d.d_v, "value projection (h x d_v)");
+        w_v.role = ParameterRole::ValueProjection;
+        ParameterSpec w_o = weight("W_o", 1, h, "output projection (d_o x h)");
+        w_o.rows_at_least = true;  // any d_o
+        w_o.generated_rows = d.d_v;
         w_o.optional = true;
-        return {weight("W_q", h, d.d_q, "query projection (h x d_q)"),
+        w_o.role = ParameterRole::OutputProjection;
+        w_o.cols_from = "W_q";  // h
+        w_o.neutral = NeutralValue::Identity;
+        return {w_q,
                 weight("W_k", h, d.d_k, "key projection (h x d_k)"),
-                weight("W_v", h, d.d_v, "value projection (h x d_v)"),
-                bias("b_q", h, "query bias (h)"),
-                bias("b_k", h, "key bias (h)"),
-                bias("b_v", h, "value bias (h)"),
+                w_v,
+                bias("b_q", "W_q", h, "query bias (h)"),
+                bias("b_k", "W_k", h, "key bias (h)"),
+                bias("b_v", "W_v", h, "value bias (h)"),
                 w_o,
-                bias("b_o", 0, "output bias (d_o)")};
+                bias("b_o", "W_o", 0, "output bias (d_o)")};
     }
     case Variant::DenseSynthesizer: {
         ParameterSpec w2 = weight("W2", d.n_k, d.d_q, "second layer (l_max x d), l_max >= n_k");
         w2.rows_at_least = true;
-        ParameterSpec w_v = weight("W_v", d.d_v, d.d_v, "value projection (d_o x d_v)");
-        w_v.rows_at_least = true;
-        w_v.rows = 1;
+        ParameterSpec w_v = weight("W_v", 1, d.d_v, "value projection (d_o x d_v)");
+        w_v.rows_at_least = true;  // any d_o
         w_v.optional = true;
+        w_v.role = ParameterRole::ValueProjection;
+        w_v.neutral = NeutralValue::Identity;
+        w_v.generation = Generation::None;
         return {weight("W1", d.d_q, d.d_q, "first layer (d x d)"),
-                bias("b1", d.d_q, "first-layer bias (d)"),
+                bias("b1", "W1", d.d_q, "first-layer bias (d)"),
                 w2,
-                bias("b2", 0, "second-layer bias (l_max)"),
+                bias("b2", "W2", 0, "second-layer bias (l_max)"),
                 w_v};
     }
     case Variant::RandomSynthesizer: {
         ParameterSpec r = weight("R", d.n_q, d.n_k, "scores (>= n_q x >= n_k)");
         r.rows_at_least = r.cols_at_least = true;
+        r.generation = Generation::UniformPlusMinusOne;
         return {r};
     }
     case Variant::FeedForward: {
-        ParameterSpec w = weight("w", 1, d.d_k, "Dense(1) kernel (1 x d_k)");
-        w.is_vector = true;
-        return {w, bias("b", 1, "Dense(1) bias, default 0")};
+        ParameterSpec b = bias("b", "w", 1, "Dense(1) bias, default 0");
+        b.is_scalar = true;
+        return {vector("w", d.d_k, "Dense(1) kernel (1 x d_k)"), b};
     }
     }
     throw std::invalid_argument("variant: unknown enumerator");
 }
 
+std::optional<ParameterSpec> parameter_spec(Variant variant, const InputDims& dims,
+                                            const ParamHyper& hyper, std::string_view name)
+{
+    for (ParameterSpec& s : parameter_specs(variant, dims, hyper))
+        if (s.name == name) return std::move(s);
+    return std::nullopt;
+}
+
+ParamHyper effective_hyper(Variant variant, const Parameters& params, const ParamHyper& fallback)
+{
+    ParamHyper hp = fallback;
+    const VariantTraits traits = variant_traits(variant);
+    if (traits.uses_heads) hp.num_heads = params.num_heads;
+    for (const ParameterSpec& s : parameter_specs(variant, {}, hp))
+        if (s.sets_hidden)
+            if (const Matrix* m = params.find(s.name)) hp.hidden = m->rows();
+    if (traits.uses_heads && hp.hidden % std::max<Index>(hp.num_heads, 1) != 0)
+        throw std::invalid_argument("params.num_heads: hidden size " + str(hp.hidden) +
+                                    " (rows of W_q) is not divisible by " +
+                                    str(hp.num_heads) + " heads");
+    return hp;
+}
+
+Matrix neutral_value(Variant variant, const InputDims& dims, const Parameters& params,
+                     const std::string& name)
+{
+    const std::optional<ParameterSpec> spec =
+        parameter_spec(variant, dims, effective_hyper(variant, params), name);
+    if (!spec)
+        throw std::invalid_argument(name + ": not a parameter of " + std::string(variant_id(variant)));
+    if (spec->neutral == NeutralValue::None)
+        throw std::invalid_argument(name + ": required by " + std::string(variant_id(variant)) +
+                                    ", it has no neutral value");
+    Index n = spec->cols;
+    if (!spec->cols_from.empty()) {
+        const Matrix* from = params.find(spec->cols_from);
+        if (!from)
+            throw std::invalid_argument(name + ": sized by " + spec->cols_from + ", which is absent");
+        n = from->rows();
+    }
+    // Zeros: y = x Wᵀ + 0 is x Wᵀ to the bit. Identity: every output entry is x_j · 1 plus
+    // products with 0, so the projected values equal the unprojected ones exactly.
+    return spec->neutral == NeutralValue::Zeros ? Matrix(Matrix::Zero(1, n))
+                                                : Matrix(Matrix::Identity(n, n));
+}
+
+namespace {
+
+// Rows a generated value of `spec` gets.
+Index generated_rows(const ParameterSpec& spec)
+{
+    return spec.generated_rows > 0 ? spec.generated_rows : spec.rows;
+}
+
+std::string gib(double bytes)
+{
+    const double g = bytes / (1024.0 * 1024.0 * 1024.0);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, g >= 10 ? "%.0f" : "%.1f", g);
+    return std::string(buf) + " GiB";
+}
+
+}  // namespace
+
+double estimated_compute_bytes(Variant variant, const InputDims& d, const ParamHyper& hp)
+{
+    // Doubles throughout: the products of hostile sizes must not overflow before the check.
+    const VariantTraits t = variant_traits(variant);
+    const double n_q = t.single_query_row ? 1.0 : static_cast<double>(d.n_q);
+    const double n_k = static_cast<double>(d.n_k);
+    const double h = t.uses_hidden ? static_cast<double>(hp.hidden) : 0.0;
+    const double H = t.uses_heads ? static_cast<double>(hp.num_heads) : 0.0;
+    const double cells = n_q * n_k;
+    const double d_out = std::max({static_cast<double>(d.d_v), h, 1.0});
+    // scores, logits, weights (n_q × n_k), the mask (bytes), the output (n_q × d_out), and one
+    // more (n_q × n_k) for the scaled scores a reader may derive.
+    double doubles = 4 * cells + n_q * d_out;
+    double bytes = cells;
+    // Per head: scores, logits, weights (n_q × n_k) and its output (n_q × h/H); the concat.
+    doubles += H * 3 * cells + 2 * n_q * h;
+    // Projections of Q, K and V (n × h), and additive's (n_k × h) feature block.
+    doubles += (n_q + 3 * n_k) * h;
+    // The scores of the variants that compute more columns than keys (dense: l_max >= n_k)
+    // or a hidden layer per query (dense: n_q × d).
+    doubles += n_q * static_cast<double>(std::max({d.d_q, d.d_k, Index{0}}));
+    for (const ParameterSpec& s : parameter_specs(variant, d, hp))
+        doubles += static_cast<double>(std::max<Index>(generated_rows(s), 1)) *
+                   static_cast<double>(std::max<Index>(s.cols, 1));
+    return bytes + 8 * doubles;
+}
+
+void check_compute_size(Variant variant, const InputDims& d, const ParamHyper& hp)
+{
+    const double bytes = estimated_compute_bytes(variant, d, hp);
+    if (bytes <= kMaxComputeBytes) return;
+    const VariantTraits t = variant_traits(variant);
+    std::string sizes = "n_q = " + str(t.single_query_row ? Index{1} : d.n_q) + ", n_k = " + str(d.n_k) +
+                        ", d_q = " + str(d.d_q) + ", d_k = " + str(d.d_k) + ", d_v = " + str(d.d_v);
+    if (t.uses_hidden) sizes += ", h = " + str(hp.hidden);
+    if (t.uses_heads) sizes += ", H = " + str(hp.num_heads);
+    throw std::invalid_argument("sizes: " + sizes + " need about " + gib(bytes) +
+                                " to compute " + std::string(variant_id(variant)) +
+                                "; the limit is " + gib(kMaxComputeBytes));
+}
+
 Parameters initialise_parameters(Variant variant, const InputDims& dims, const ParamHyper& hp)
 {
-    if (variant == Variant::MultiHead && (hp.num_heads < 1 || hp.hidden % hp.num_heads != 0))
+    check_hyper(hp);
+    const VariantTraits traits = variant_traits(variant);
+    if (traits.uses_heads && hp.hidden % hp.num_heads != 0)
         throw std::invalid_argument("num_heads: hidden size " + std::to_string(hp.hidden) +
                                     " is not divisible by " + std::to_string(hp.num_heads) +
                                     " heads");
-    if (hp.hidden < 1)
-        throw std::invalid_argument("hidden: expected at least 1, got " + std::to_string(hp.hidden));
+    const std::vector<ParameterSpec> specs = parameter_specs(variant, dims, hp);
+    // Before anything is allocated: h ≤ kMaxHidden still makes W_q (h × d_q) huge for a wide Q.
+    double bytes = 0;
+    for (const ParameterSpec& spec : specs)
+        if (spec.generation != Generation::None)
+            bytes += 8.0 * static_cast<double>(generated_rows(spec)) * static_cast<double>(spec.cols);
+    if (bytes > kMaxComputeBytes)
+        throw std::invalid_argument("params: generating them needs " + gib(bytes) + " (d_q = " +
+                                    str(dims.d_q) + ", d_k = " + str(dims.d_k) + ", d_v = " +
+                                    str(dims.d_v) + ", h = " + str(hp.hidden) + "); the limit is " +
+                                    gib(kMaxComputeBytes));
 
     Parameters params;
-    params.num_heads = variant == Variant::MultiHead ? hp.num_heads : 1;
+    params.num_heads = traits.uses_heads ? hp.num_heads : 1;
     Rng rng(hp.seed);
-    for (const ParameterSpec& spec : parameter_specs(variant, dims, hp)) {
-        if (spec.is_vector && spec.optional) continue;  // biases start at zero: leave them out
-        if (spec.optional && spec.name != "W_o") continue;
-        // W_o's spec accepts any number of rows (any d_o); generated, it maps back to d_v so the
-        // output has the values' width, as in d2l's MultiHeadAttention.
-        const Index rows = spec.name == "W_o" ? dims.d_v : spec.rows;
+    for (const ParameterSpec& spec : specs) {
+        if (spec.generation == Generation::None) continue;  // absent is neutral
+        const Index rows = generated_rows(spec);
         Matrix m(rows, spec.cols);
-        if (spec.name == "R") {
+        if (spec.generation == Generation::UniformPlusMinusOne) {
             for (Index i = 0; i < m.size(); ++i) m.data()[i] = rng.uniform(-1.0, 1.0);
         } else {
             // Xavier-uniform (Glorot & Bengio 2010) on (fan_out × fan_in), as d2l initialises.
@@ -132,19 +314,6 @@ std::string known_names(const std::vector<ParameterSpec>& specs)
     return s.empty() ? "none" : s;
 }
 
-// The hyper-parameters implied by the tensors themselves: h is W_q's row count.
-ParamHyper hyper_of(Variant variant, const Parameters& params)
-{
-    ParamHyper hp;
-    hp.num_heads = params.num_heads;
-    if (const Matrix* w_q = params.find("W_q")) hp.hidden = w_q->rows();
-    if (variant == Variant::MultiHead && hp.hidden % std::max<Index>(hp.num_heads, 1) != 0)
-        throw std::invalid_argument("params.num_heads: hidden size " + std::to_string(hp.hidden) +
-                                    " (rows of W_q) is not divisible by " +
-                                    std::to_string(hp.num_heads) + " heads");
-    return hp;
-}
-
 // "8x4", "at least 3x4", or "8 columns" when any number of rows will do.
 std::string expected_shape(const ParameterSpec& s, Index rows, Index cols)
 {
@@ -159,7 +328,7 @@ std::string expected_shape(const ParameterSpec& s, Index rows, Index cols)
 
 void check_parameters(Variant variant, const InputDims& dims, const Parameters& params)
 {
-    const std::vector<ParameterSpec> specs = parameter_specs(variant, dims, hyper_of(variant, params));
+    const std::vector<ParameterSpec> specs = parameter_specs(variant, dims, effective_hyper(variant, params));
     for (const auto& [name, value] : params.tensors) {
         bool known = false;
         for (const ParameterSpec& s : specs) known = known || s.name == name;
@@ -175,12 +344,12 @@ void check_parameters(Variant variant, const InputDims& dims, const Parameters& 
             throw std::invalid_argument("params: missing " + s.name + ", the " + s.meaning);
         }
         Index rows = s.rows, cols = s.cols;
-        if (s.name == "b_o" || s.name == "b2") {  // sized by the tensor they belong to
-            const Matrix* owner = params.find(s.name == "b_o" ? "W_o" : "W2");
-            if (!owner)
-                throw std::invalid_argument("params." + s.name + ": given without " +
-                                            (s.name == "b_o" ? "W_o" : "W2"));
-            cols = owner->rows();
+        if (!s.cols_from.empty()) {
+            // Sized by a tensor before it in the list, whose shape is checked by now (b_o by
+            // W_o, whose row count d_o is free; W_o's columns by W_q's h).
+            const Matrix* from = params.find(s.cols_from);
+            if (!from) throw std::invalid_argument("params." + s.name + ": given without " + s.cols_from);
+            cols = from->rows();
         }
         const bool rows_ok = s.rows_at_least ? m->rows() >= rows : m->rows() == rows;
         const bool cols_ok = s.cols_at_least ? m->cols() >= cols : m->cols() == cols;

@@ -4,7 +4,6 @@
 
 #include "attnviz/core/json_matrix.hpp"
 
-#include <cctype>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -123,7 +122,7 @@ Parameters params_from_json(const json::Value& v, Variant variant, const ParamHy
 {
     if (!v.is_object()) fail("params", "expected an object of named tensors, got " + describe(v));
     Parameters params;
-    params.num_heads = variant == Variant::MultiHead ? hyper.num_heads : 1;
+    params.num_heads = variant_traits(variant).uses_heads ? hyper.num_heads : 1;
     for (const auto& [name, value] : v.as_object()) {
         const std::string path = "params." + name;
         if (name == "num_heads")
@@ -134,18 +133,13 @@ Parameters params_from_json(const json::Value& v, Variant variant, const ParamHy
     return params;
 }
 
-// Canonical order of the variant table, so that written files read like the docs.
-constexpr std::string_view kParamOrder[] = {"W_q", "W_k", "W_v", "w_v", "b_q", "b_k", "b_v",
-                                            "W_o", "b_o", "W_a", "W1",  "b1",  "W2",  "b2",
-                                            "R",   "w",   "b"};
-
-bool variant_has_parameters(Variant v) { return v != Variant::Dot && v != Variant::ScaledDot; }
+bool variant_has_parameters(Variant v) { return !parameter_specs(v, {}, {}).empty(); }
 
 }  // namespace
 
 Index result_query_rows(const Session& s)
 {
-    return s.variant == Variant::FeedForward ? 1 : s.queries.rows();
+    return variant_traits(s.variant).single_query_row ? 1 : s.queries.rows();
 }
 
 Session session_from_json(const json::Value& root)
@@ -225,21 +219,21 @@ Session parse_session(std::string_view json_text)
 json::Value params_to_json(Variant variant, const Parameters& params)
 {
     json::Value out = json::Object{};
-    if (variant == Variant::MultiHead || params.num_heads != 1) out["num_heads"] = params.num_heads;
-    const auto write = [&](const std::string& name, const Matrix& m) {
-        // Vectors (lower-case names: b_q, w_v, w, ...) as flat lists, feed_forward's b as a number.
-        const bool is_vector = !name.empty() && std::islower(static_cast<unsigned char>(name[0])) &&
-                               m.rows() == 1 && m.cols() > 0;
-        if (name == "b" && m.rows() == 1 && m.cols() == 1) out[name] = m(0, 0);
-        else if (is_vector) out[name] = flat_to_json(m);
-        else out[name] = matrix_to_json(m);
-    };
-    for (std::string_view name : kParamOrder)
-        if (const Matrix* m = params.find(std::string(name))) write(std::string(name), *m);
+    if (variant_traits(variant).uses_heads || params.num_heads != 1) out["num_heads"] = params.num_heads;
+    // In the order of the variant table, so that written files read like the docs; names the
+    // variant does not take (an unchecked set) after them, as matrices.
+    const std::vector<ParameterSpec> specs = parameter_specs(variant, {}, {});
+    for (const ParameterSpec& spec : specs) {
+        const Matrix* m = params.find(spec.name);
+        if (!m) continue;
+        if (spec.is_scalar && m->rows() == 1 && m->cols() == 1) out[spec.name] = (*m)(0, 0);
+        else if (spec.is_vector && m->rows() == 1 && m->cols() > 0) out[spec.name] = flat_to_json(*m);
+        else out[spec.name] = matrix_to_json(*m);
+    }
     for (const auto& [name, m] : params.tensors) {
-        bool canonical = false;
-        for (std::string_view c : kParamOrder) canonical = canonical || c == name;
-        if (!canonical) write(name, m);
+        bool known = false;
+        for (const ParameterSpec& spec : specs) known = known || spec.name == name;
+        if (!known) out[name] = matrix_to_json(m);
     }
     return out;
 }

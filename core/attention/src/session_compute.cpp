@@ -47,12 +47,21 @@ void check_session(const Session& s)
         throw std::invalid_argument("mask.matrix: expected " + shape_string(n_q, n_k) + ", got " +
                                     shape_string(m.rows(), m.cols()));
 
+    // Sizes from the file, against the documented limits, before anything is generated: the
+    // GUI switches variants with these, so they are checked whatever the variant is.
+    check_hyper(s.hyper);
     check_inputs(s.variant, s.queries, s.keys, s.values);
     const InputDims dims = dims_of(s.queries, s.keys, s.values);
-    if (s.params_given) check_parameters(s.variant, dims, s.params);
-    // Generation refuses hyper-parameters it cannot use (h not divisible by H); the parameters
-    // are parameter-sized, so making them here costs nothing next to the attention itself.
-    else if (needs_parameters(s)) initialise_parameters(s.variant, dims, s.hyper);
+    if (s.params_given) {
+        check_parameters(s.variant, dims, s.params);
+        check_compute_size(s.variant, dims, effective_hyper(s.variant, s.params, s.hyper));
+    } else {
+        check_compute_size(s.variant, dims, s.hyper);
+        // Generation refuses hyper-parameters it cannot use (h not divisible by H); the
+        // parameters are parameter-sized, so making them here costs nothing next to the
+        // attention itself.
+        if (needs_parameters(s)) initialise_parameters(s.variant, dims, s.hyper);
+    }
 }
 
 ComputeOutcome compute_session(const Session& s)
@@ -86,7 +95,7 @@ std::string result_to_json(const Session& s, const ComputeOutcome& outcome, int 
     out["logits"] = std::move(logits);
     out["weights"] = matrix_to_json(r.weights);
     out["output"] = matrix_to_json(r.output);
-    if (s.variant == Variant::MultiHead) {
+    if (variant_traits(s.variant).uses_heads) {
         json::Array heads;
         for (const HeadResult& h : r.heads) heads.push_back(matrix_to_json(h.weights));
         out["heads"] = std::move(heads);

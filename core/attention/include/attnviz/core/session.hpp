@@ -52,8 +52,10 @@ json::Value session_to_json(const Session& s);
 json::Value params_to_json(Variant variant, const Parameters& params);
 
 // Everything compute_session would refuse, checked without computing (cost proportional to the
-// inputs, not to n_q × n_k): labels, temperature, mask, the inputs' shapes for the variant, and
-// the parameters, given or generated from s.hyper. Throws std::invalid_argument.
+// inputs, not to n_q × n_k): labels, temperature, mask, the inputs' shapes for the variant, the
+// parameters, given or generated from s.hyper, and the sizes against the limits of
+// parameters.hpp (hidden, num_heads, and the memory the computation implies), before any
+// memory is taken for them. Throws std::invalid_argument.
 void check_session(const Session& s);
 
 struct ComputeOutcome {
