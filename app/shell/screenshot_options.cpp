@@ -44,7 +44,7 @@ std::unique_ptr<QApplication> makeScreenshotApplication(bool dark)
 MemoryDemand screenshotDemand(const ShotOutput& shot)
 {
     const QString what = QStringLiteral("a %1x%2 screenshot").arg(shot.size.width()).arg(shot.size.height());
-    return MemoryDemand(what.toStdString(), 2 * 4.0 * shot.size.width() * shot.size.height());
+    return MemoryDemand(what.toStdString(), 16.0 * shot.size.width() * shot.size.height());
 }
 
 int saveShot(const QString& command, QWidget* target, const ShotOutput& shot)

@@ -31,8 +31,9 @@ void addShotOptions(OptionParser& parser, ShotOutput& shot);
 // chooses one (servers and CI have no X), named attnviz, in the light or dark palette.
 std::unique_ptr<QApplication> makeScreenshotApplication(bool dark);
 
-// What a screenshot of `shot.size` takes: the window's offscreen backing store and the grabbed
-// pixmap, 4 bytes a pixel each. Named while the window lives, for the one error ending.
+// What a screenshot of `shot.size` takes, about 16 bytes a pixel (the offscreen backing store,
+// the heatmaps' images, the grabbed pixmap, the PNG; measured in limits.hpp). Named while the
+// window lives, for the one error ending.
 MemoryDemand screenshotDemand(const ShotOutput& shot);
 
 // Grabs `target` and writes it to `shot.out` as PNG. The memory the grab takes is named in a
