@@ -156,11 +156,9 @@ int run_screenshot(const QStringList& args)
               QStringLiteral("grab one part: window (default), heatmap, controls, editors,\n"
                              "formula, stepInspector, queryFocus, compare (or any dock's name)"));
     shell::addShotOptions(parser, shot);
+    parser.noPositionals();
 
-    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
-        if (!parsed.positionals.isEmpty())
-            throw std::invalid_argument("unexpected argument '" + parsed.positionals[0].toStdString() +
-                                        "' (see attnviz screenshot --help)");
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result&) {
         if (!session.isEmpty() && !preset.isEmpty()) throw std::invalid_argument("give --session or --preset, not both");
         // Checked before Qt starts: a FIFO would block the read, a directory cannot be read.
         if (!session.isEmpty()) shell::require_regular_file(session);

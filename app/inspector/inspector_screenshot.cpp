@@ -121,11 +121,9 @@ int run_inspector_screenshot(const QStringList& args)
         .flag(QStringLiteral("--rollout"), &r.rollout,
               QStringLiteral("the heatmap shows attention rollout through layer L (default: all)"));
     shell::addShotOptions(parser, r.shot);
+    parser.noPositionals();
 
-    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
-        if (!parsed.positionals.isEmpty())
-            throw std::invalid_argument("unexpected argument '" + parsed.positionals[0].toStdString() +
-                                        "' (see attnviz screenshot --open F --help)");
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result&) {
         if (r.rollout && r.head) throw std::invalid_argument("--rollout averages the heads: --head does not apply");
         // A FIFO would block the open for ever; a directory cannot be read.
         shell::require_regular_file(r.file);

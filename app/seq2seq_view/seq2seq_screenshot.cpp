@@ -180,11 +180,9 @@ int run_seq2seq_screenshot(const QStringList& args)
                                "the Train tab after --train, else the Translate tab)"),
                 QStringLiteral("panel"));
     shell::addShotOptions(parser, r.shot);
+    parser.noPositionals();
 
-    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
-        if (!parsed.positionals.isEmpty())
-            throw std::invalid_argument("unexpected argument '" + parsed.positionals[0].toStdString() +
-                                        "' (see attnviz screenshot --seq2seq --help)");
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result&) {
         if (r.epochs > 0 && r.train.isEmpty()) throw std::invalid_argument("--epochs needs --train");
         return shoot(r);
     });

@@ -174,6 +174,12 @@ OptionParser& OptionParser::required()
     return *this;
 }
 
+OptionParser& OptionParser::noPositionals()
+{
+    noPositionals_ = true;
+    return *this;
+}
+
 OptionParser& OptionParser::dashWordsArePositional()
 {
     dashWordsArePositional_ = true;
@@ -235,6 +241,8 @@ OptionParser::Result OptionParser::parse(const QStringList& args) const
         r.outcome = Outcome::Help;
         return r;
     }
+    if (noPositionals_ && !r.positionals.isEmpty())
+        fail(QStringLiteral("unexpected argument %1 (see %2 --help)").arg(quoted(r.positionals[0]), usage_.invocation));
     for (const Option& o : options_)
         if (o.required && !r.given.contains(o.name)) fail(o.name + QLatin1Char(' ') + o.metavar + QStringLiteral(" is required"));
     if (!problem.isEmpty()) {

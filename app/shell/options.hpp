@@ -20,6 +20,7 @@
 //   --palette: expected light or dark, got 'grey'
 //   --panel: unknown panel 'nope' (known: window, model, head, heatmap, stats)
 //   --out F.png is required
+//   unexpected argument 'x' (see attnviz screenshot --help)
 #pragma once
 
 #include <QSize>
@@ -103,6 +104,8 @@ public:
                        const QString& help);
     // The option declared last must be given: "--out F.png is required".
     OptionParser& required();
+    // The command takes no positional arguments: "unexpected argument 'x' (see … --help)".
+    OptionParser& noPositionals();
     // Words starting with a single '-' are positionals, not unknown options (translate's
     // sentences may start with a dash).
     OptionParser& dashWordsArePositional();
@@ -129,6 +132,7 @@ private:
     Usage usage_;
     std::vector<Option> options_;
     bool dashWordsArePositional_ = false;
+    bool noPositionals_ = false;
 };
 
 template <class T>

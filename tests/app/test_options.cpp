@@ -158,6 +158,10 @@ private slots:
         QVERIFY2(r.outcome == OptionParser::Outcome::Run, qPrintable(r.problem));
         QCOMPARE(r.positionals, (QStringList{"-5 degrees", "-x"}));
         QCOMPARE(p.parse({"--out", "o.png", "--x"}).outcome, OptionParser::Outcome::BadInput);
+
+        p.noPositionals();
+        QCOMPARE(p.parse({"--out", "o.png", "stray"}).problem,
+                 QStringLiteral("unexpected argument 'stray' (see attnviz demo --help)"));
     }
 
     void choiceWithNoun()
