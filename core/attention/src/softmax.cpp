@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/softmax.hpp"
 
+#include "attnviz/core/nn/softmax.hpp"
+
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <limits>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -14,7 +18,7 @@ namespace {
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 // Rows per block: 64 rows × 2048 keys × 8 bytes = 1 MB per matrix block, so a block's logits
 // and weights stay in cache between the passes below (64 measured faster than 8, 16 and 32).
-constexpr Index kRowBlock = 64;
+constexpr Index kRowBlock = nn::detail::kSoftmaxRowBlock;
 
 void check_temperature(double t)
 {
@@ -23,28 +27,36 @@ void check_temperature(double t)
                                     std::to_string(t));
 }
 
-// Row i's logits overflowed (or its scores are not finite): recompute its weights from the
-// shifted scores, exp((s − max s) / T), which cannot overflow; throw if a score is not finite.
-void recompute_row_safely(Index i, const Eigen::Ref<const Matrix>& scores, double scale,
-                          const BoolMatrix& masked, Index row_in_mask, double t,
-                          Eigen::Ref<Matrix> weights)
+std::string number(double x)
 {
-    const RowVector scaled = scores.row(i) * scale;  // (m)
-    double max = kNegInf;
-    for (Index j = 0; j < scaled.cols(); ++j) {
-        if (!std::isfinite(scaled(j)))
-            throw std::invalid_argument("scores: non-finite value at row " + std::to_string(i) +
-                                        ", column " + std::to_string(j) +
-                                        " (the inputs are too large for double precision)");
-        if (masked.size() == 0 || !masked(row_in_mask, j)) max = std::max(max, scaled(j));
+    std::ostringstream s;
+    s << std::setprecision(6) << x;
+    return s.str();
+}
+
+// Row `row` (of the whole matrix) holds a score, or a scaled score, that is not a finite double:
+// refuse it, naming the first such entry and what overflowed. Masked entries count too: the
+// scores the playground shows must be numbers.
+[[noreturn]] void refuse_overflow(Index row, const Eigen::Ref<const RowVector>& scores,
+                                  double scale, double temperature)
+{
+    for (Index j = 0; j < scores.cols(); ++j) {
+        const double s = scores(j);
+        const std::string where = "row " + std::to_string(row) + ", column " + std::to_string(j);
+        if (!std::isfinite(s))
+            throw std::invalid_argument("scores: " + where + " is " + number(s) +
+                                        ": the scores overflow double precision (the inputs are "
+                                        "too large); no weights can be computed for this row");
+        const double l = s * scale / temperature;
+        if (!std::isfinite(l))
+            throw std::invalid_argument(
+                "logits: " + where + ": score " + number(s) + " × scale " + number(scale) +
+                " / temperature " + number(temperature) +
+                " overflows double precision; raise the temperature or shrink the inputs");
     }
-    double sum = 0;
-    for (Index j = 0; j < scaled.cols(); ++j) {
-        const bool off = masked.size() != 0 && masked(row_in_mask, j);
-        weights(i, j) = off ? 0.0 : std::exp((scaled(j) - max) / t);
-        sum += weights(i, j);
-    }
-    weights.row(i) /= sum;
+    // Not reached: the caller found a non-finite value in this row.
+    throw std::invalid_argument("logits: row " + std::to_string(row) +
+                                " overflows double precision");
 }
 
 }  // namespace
@@ -67,53 +79,62 @@ void softmax_chain(const Matrix& scores, double scale, const BoolMatrix& masked,
     c.logits.resize(n, m);
     c.weights.resize(n, m);
     c.output.resize(n, has_values ? values.cols() : 0);
-    Vector max_buffer(kRowBlock), sum_buffer(kRowBlock);  // (block rows)
+    Vector max_buffer(kRowBlock), check_buffer(kRowBlock);  // (block rows)
+    // scale / T in one factor: the logits are the only (n × m) matrix this pass writes. When
+    // the factor itself overflows (T = 5e-324), each logit is (score · scale) / T instead, which
+    // is finite wherever the true logit is (a zero score stays 0).
+    const double factor = scale / temperature;
+    const bool one_factor = std::isfinite(factor);
+    nn::SoftmaxReport report;
 
     for (Index r0 = 0; r0 < n; r0 += kRowBlock) {
         const Index b = std::min(kRowBlock, n - r0);
         auto S = scores.middleRows(r0, b);     // (b × m)
         auto L = c.logits.middleRows(r0, b);   // (b × m)
         auto W = c.weights.middleRows(r0, b);  // (b × m)
-
         auto mx = max_buffer.head(b);
-        auto sum = sum_buffer.head(b);
-        // scale / T in one factor: the logits are the only (n × m) matrix this pass writes.
-        const double factor = scale / temperature;
 
-        // The passes go a column at a time, each column a contiguous run of b rows that Eigen
-        // vectorises; Eigen's rowwise() reductions would walk each row with a stride instead
-        // (measured 21 ms per pass at 2048 × 2048). Pass 1: scale, temperature, mask, max.
+        // Pass 1, a column at a time (each column a contiguous run of b rows that Eigen
+        // vectorises; rowwise() reductions would walk each row with a stride, measured 21 ms per
+        // pass at 2048 × 2048): logits = scores · scale / T, the mask, and the row max.
+        //
+        // A logit that is not a finite number (a score that overflowed, or |s| · scale / T
+        // beyond DBL_MAX) must be refused, never taken for a mask's −∞ (issue 11: such rows
+        // were reported as "every key is masked"). Without a mask the shared softmax checks it
+        // in its exp pass (Masking::None); with one, `bad` accumulates l · 0 before the mask
+        // is applied: 0 for every finite l, NaN once an l is ±inf or NaN.
         mx.setConstant(kNegInf);
-        for (Index j = 0; j < m; ++j) {
-            if (has_mask) L.col(j) = masked.col(j).segment(r0, b).select(kNegInf, S.col(j) * factor);
-            else L.col(j) = S.col(j) * factor;
-            mx = mx.cwiseMax(L.col(j));
-        }
-        // A fully masked row has max = -inf; shifting it by 0 keeps every exp at 0.
-        const auto shift = (mx.array() == kNegInf).select(0.0, mx.array()).eval();
-        // Pass 2: exp and row sums. Eigen's vectorised exp clamps its argument, so exp(-inf)
-        // comes out as a denormal (~5e-309), not 0: masked weights are zeroed explicitly.
-        sum.setZero();
-        for (Index j = 0; j < m; ++j) {
-            if (has_mask)
-                W.col(j) = masked.col(j).segment(r0, b).select(0.0, (L.col(j).array() - shift).exp());
-            else
-                W.col(j) = (L.col(j).array() - shift).exp().matrix();
-            sum += W.col(j);
-        }
-
-        for (Index i = 0; i < b; ++i) {
-            if (mx(i) == kNegInf) {
-                c.fully_masked_rows.push_back(r0 + i);
-                sum(i) = 1.0;  // weights stay 0
-            } else if (!std::isfinite(mx(i)) || !std::isfinite(sum(i))) {
-                recompute_row_safely(i, S, scale, masked, r0 + i, temperature, W);
-                sum(i) = 1.0;
+        report.fully_masked.clear();
+        report.not_finite.clear();
+        if (has_mask) {
+            auto bad = check_buffer.head(b);
+            bad.setZero();
+            for (Index j = 0; j < m; ++j) {
+                if (one_factor) L.col(j) = S.col(j) * factor;
+                else L.col(j) = (S.col(j) * scale) / temperature;
+                bad += L.col(j) * 0.0;
+                L.col(j) = masked.col(j).segment(r0, b).select(kNegInf, L.col(j));
+                mx = mx.cwiseMax(L.col(j));
+            }
+            for (Index i = 0; i < b; ++i)
+                if (bad(i) != 0.0) refuse_overflow(r0 + i, scores.row(r0 + i), scale, temperature);
+        } else {
+            for (Index j = 0; j < m; ++j) {
+                if (one_factor) L.col(j) = S.col(j) * factor;
+                else L.col(j) = (S.col(j) * scale) / temperature;
+                mx = mx.cwiseMax(L.col(j));
             }
         }
-        // Pass 3: normalise.
-        const Vector inv_sum = sum.cwiseInverse();
-        for (Index j = 0; j < m; ++j) W.col(j).array() *= inv_sum.array();
+
+        // Passes 2 and 3: the shared softmax. With a mask every logit is now finite or the
+        // mask's −∞, so a row whose max is −inf is fully masked (weights all 0).
+        nn::softmax_rows_from_max(L, mx, W, has_mask ? nn::Masking::NegInf : nn::Masking::None,
+                                  &report);
+        if (!report.not_finite.empty()) {
+            const Index i = r0 + report.not_finite.front();
+            refuse_overflow(i, scores.row(i), scale, temperature);
+        }
+        for (Index i : report.fully_masked) c.fully_masked_rows.push_back(r0 + i);
     }
     // One product over all rows: per-block products would repack `values` once per block.
     if (has_values) c.output.noalias() = c.weights * values;

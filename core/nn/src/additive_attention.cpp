@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/nn/additive_attention.hpp"
 
+#include "attnviz/core/nn/softmax.hpp"
 #include "attnviz/core/nn/workspace.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -42,13 +44,14 @@ void AdditiveAttention<S>::step(const CRef<S>& query, const CRef<S>& kp, const C
     scores.noalias() = feat * w_v.weight.value.transpose();  // (Tk·B × h)(h × 1)
     // scores as (Tk × B) row-major is (B × Tk) column-major.
     weights = Eigen::Map<const Mat<S>>(scores.data(), Tk, B).transpose();
-    for (Eigen::Index b = 0; b < B; ++b) {
-        auto row = weights.row(b);
-        for (Eigen::Index t = std::max<Eigen::Index>(valid[b], 0); t < Tk; ++t) row(t) = S(-1e6);
-        const S m = row.maxCoeff();
-        row.array() = (row.array() - m).exp();
-        row /= row.sum();
-    }
+    // d2l replaces the scores past valid_len by −1e6 before its softmax; −∞ gives the same
+    // weights (exp(−1e6 − max) rounds to 0 in float and double) and the shared softmax makes
+    // them exactly 0. valid_len ≥ 1 always (the source ends with <eos>), so no row is fully
+    // masked. The unmasked weights are bit for bit what the d2l-style loop gave.
+    for (Eigen::Index b = 0; b < B; ++b)
+        for (Eigen::Index t = std::max<Eigen::Index>(valid[b], 0); t < Tk; ++t)
+            weights(b, t) = -std::numeric_limits<S>::infinity();
+    softmax_rows(weights, weights);
     const bool drop = mask.size() > 0;
     ctx.setZero();
     auto wcol = grow(sc.wcol, B, 1);  // a plain column: broadcasting an expression would allocate
@@ -83,13 +86,11 @@ void AdditiveAttention<S>::step_backward(const CRef<S>& dctx, const CRef<S>& que
         }
         dvalues.middleRows(t * stride, B).array() += dctx.array().colwise() * wcol.col(0).array();
     }
-    for (Eigen::Index b = 0; b < B; ++b) {
-        auto d = ds.row(b);
-        const auto a = weights.row(b);
-        const S dot = (a.array() * d.array()).sum();
-        d.array() = a.array() * (d.array() - dot);
-        for (Eigen::Index t = std::max<Eigen::Index>(valid[b], 0); t < Tk; ++t) d(t) = S(0);
-    }
+    softmax_rows_backward(weights, ds, ds);  // ∂/∂α → ∂/∂score, in place
+    // Masked weights are exactly 0, so their score gradients are ±0 already; +0 keeps every
+    // sum they enter exactly as before.
+    for (Eigen::Index b = 0; b < B; ++b)
+        for (Eigen::Index t = std::max<Eigen::Index>(valid[b], 0); t < Tk; ++t) ds(b, t) = S(0);
     auto tmp = grow(sc.tmp, B, h);
     auto dqp = grow(sc.dqp, B, h);
     dqp.setZero();

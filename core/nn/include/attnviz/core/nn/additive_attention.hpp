@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // d2l's AdditiveAttention with one query per sequence (the decoder's use):
-//   score(q, k_t) = w_v · tanh(W_q q + W_k k_t), masked_softmax over t < valid_len (the masked
-//   scores replaced by −1e6, as d2l does), context = Σ_t dropout(α_t) v_t.
+//   score(q, k_t) = w_v · tanh(W_q q + W_k k_t), softmax over t < valid_len (d2l replaces the
+//   masked scores by −1e6; here they are −∞ and their weights exactly 0, which is what −1e6
+//   gives in float and double), context = Σ_t dropout(α_t) v_t.
 // W_q (h × q), W_k (h × k), w_v (1 × h), no biases. Keys and values are time-major stacks
 // (row t·B + b), as the encoder produces them; the key projection is done once per batch.
 #pragma once
