@@ -40,7 +40,8 @@ int report_failure(const QString& command, const std::string& message)
 std::string format_bytes(double bytes)
 {
     char buf[48];
-    if (bytes >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+    if (bytes >= 1e12) std::snprintf(buf, sizeof buf, "%.1f TB", bytes / 1e12);
+    else if (bytes >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
     else if (bytes >= 1e6) std::snprintf(buf, sizeof buf, "%.0f MB", bytes / 1e6);
     else std::snprintf(buf, sizeof buf, "%.0f KB", bytes / 1e3);
     return buf;

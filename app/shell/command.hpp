@@ -61,7 +61,7 @@ private:
     const MemoryDemand* outer_;  // the enclosing scope
 };
 
-// "512 KB", "34 MB", "3.4 GB": a byte count as the messages write it.
+// "512 KB", "34 MB", "3.4 GB", "1.2 TB": a byte count as the messages write it (decimal units).
 std::string format_bytes(double bytes);
 
 }  // namespace attnviz::shell
