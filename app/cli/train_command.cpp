@@ -1,20 +1,21 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz train --data FILE|dates|toy-fr|reverse [--examples N] [--epochs N] [--seed S]
 //                [--held-out F] [--save model.safetensors]`: trains the d2l seq2seq model with
-// Bahdanau attention in the foreground; progress on standard error, then one JSON line.
+// Bahdanau attention in the foreground; progress on standard error, then one JSON line. The job
+// itself (defaults, data, training, BLEU, metadata, saving) is core's seq2seq::TrainJob, which
+// the seq2seq window's Train tab runs too; this file parses the options and prints.
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 
 #include "cli/cli_output.hpp"
 
 #include "attnviz/core/json.hpp"
-#include "attnviz/core/seq2seq/bleu.hpp"
-#include "attnviz/core/seq2seq/decode.hpp"
 #include "attnviz/core/seq2seq/generated_datasets.hpp"
-#include "attnviz/core/seq2seq/model_io.hpp"
-#include "attnviz/core/seq2seq/trainer.hpp"
+#include "attnviz/core/seq2seq/train_job.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -138,71 +139,46 @@ int run_train(const QStringList& args)
     }
     if (r.data.empty()) return report_bad_input("train", "no --data given (a FILE, dates, toy-fr or reverse)");
 
+    // The job: the dataset's defaults (seq2seq::default_train_job), then what was asked.
     using namespace seq2seq;
-    const bool generated = is_generated_dataset(r.data);
-    const int steps = static_cast<int>(r.steps.value_or(generated ? generated_dataset_num_steps(r.data) : 10));
-    const int epochs = static_cast<int>(r.epochs.value_or(!generated ? 250 : r.data == "dates" ? 30 : 40));
-    const int examples = static_cast<int>(r.examples.value_or(!generated ? 600 : r.data == "dates" ? 4000 : 2000));
-    TranslationData train, held;
+    TrainJob job = default_train_job(r.data);
+    if (!is_generated_dataset(r.data)) job.file = r.data;
+    if (r.examples) job.examples = static_cast<int>(*r.examples);
+    if (r.epochs) job.options.epochs = static_cast<int>(*r.epochs);
+    if (r.steps) job.num_steps = static_cast<int>(*r.steps);
+    job.options.batch_size = static_cast<int>(r.batch);
+    job.options.lr = r.lr;
+    job.options.seed = static_cast<std::uint64_t>(r.seed);
+    job.held_out = r.held_out;
+    job.probe.clear();  // no probe snapshots on the command line
+    PreparedData data;
     try {
-        const SentencePairs all = generated
-                                      ? generate_dataset(r.data, examples, static_cast<std::uint64_t>(r.seed))
-                                      : tokenize_nmt(preprocess_nmt(read_text_file(r.data)), examples);
-        if (all.size() == 0) return report_bad_input("train", r.data + ": no tab-separated sentence pairs");
-        auto [train_pairs, held_pairs] = split_pairs(all, r.held_out, static_cast<std::uint64_t>(r.seed));
-        if (train_pairs.size() == 0) return report_bad_input("train", "nothing left to train on after the held-out split");
-        train = build_translation_data(std::move(train_pairs), steps);
-        held = encode_translation_data(std::move(held_pairs), train.src_vocab, train.tgt_vocab, steps);
+        data = prepare_train_data(job);
     } catch (const std::invalid_argument& e) {
         return report_bad_input("train", e.what());
     }
 
     try {
-        auto model = make_d2l_model<float>(train, ModelConfig{}, static_cast<std::uint64_t>(r.seed));
-        TrainOptions o;
-        o.epochs = epochs;
-        o.batch_size = static_cast<int>(r.batch);
-        o.lr = r.lr;
-        o.seed = static_cast<std::uint64_t>(r.seed);
-        const int every = std::max(1, epochs / 25);
-        const TrainResult result = train_seq2seq(model, train, o, nullptr, [&](const EpochStats& s) {
+        const int every = std::max(1, job.options.epochs / 25);
+        TrainJobCallbacks callbacks;
+        callbacks.on_epoch = [&](const EpochStats& s) {
             if (r.quiet || (s.epoch % every != 0 && s.epoch != s.epochs && s.epoch != 1)) return;
             std::fprintf(stderr, "epoch %d/%d  loss %.4f  %.0f tokens/s  %.1f s\n", s.epoch, s.epochs, s.loss,
                          s.tokens_per_second, s.total_seconds);
-        });
-        if (!std::isfinite(result.final_loss)) {
-            std::fprintf(stderr, "attnviz train: the loss diverged (%g)\n", result.final_loss);
-            return kExitFailure;
-        }
-        json::Value bleu_value;  // null when nothing is held out
-        if (held.size() > 0) {
-            std::vector<TokenList> preds, labels;
-            for (std::size_t i = 0; i < held.pairs.size(); ++i) {
-                std::string sentence;
-                for (const auto& t : held.pairs.source[i]) sentence += (sentence.empty() ? "" : " ") + t;
-                preds.push_back(translate_greedy(model, train.src_vocab, train.tgt_vocab, sentence, steps).output);
-                labels.push_back(held.pairs.target[i]);
-            }
-            bleu_value = corpus_bleu(preds, labels);
-        }
-        if (!r.save.empty()) {
-            save_model(r.save, model, train.src_vocab, train.tgt_vocab, steps,
-                       {{"dataset", generated ? r.data : std::string("file")},
-                        {"examples", std::to_string(examples)},
-                        {"epochs", std::to_string(result.epochs_done)},
-                        {"seed", std::to_string(r.seed)},
-                        {"final_loss", json::dump(json::Value(result.final_loss))}});
-        }
+        };
+        TrainJobOutcome outcome = train_prepared(job, std::move(data), nullptr, callbacks);
+        const TrainResult& result = outcome.result;
+        if (!r.save.empty()) save_trained_model(r.save, outcome);
         json::Value out = json::Object{};
         out["epochs"] = result.epochs_done;
         out["seconds"] = result.seconds;
         out["tokens_per_second"] = result.tokens_per_second;
         out["final_loss"] = result.final_loss;
-        out["src_vocab"] = train.src_vocab.size();
-        out["tgt_vocab"] = train.tgt_vocab.size();
-        out["train_pairs"] = train.size();
-        out["held_out_pairs"] = held.size();
-        out["bleu"] = bleu_value;
+        out["src_vocab"] = outcome.model.src_vocab.size();
+        out["tgt_vocab"] = outcome.model.tgt_vocab.size();
+        out["train_pairs"] = outcome.train_pairs;
+        out["held_out_pairs"] = outcome.held_out_pairs;
+        out["bleu"] = outcome.bleu ? json::Value(*outcome.bleu) : json::Value();  // null: nothing held out
         if (!r.save.empty()) out["saved"] = r.save;
         if (!print_json(out)) return report_failure("train", "could not write to standard output");
         return kExitOk;
