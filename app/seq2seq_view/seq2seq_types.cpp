@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq2seq_view/seq2seq_types.hpp"
 
-#include "attnviz/core/seq2seq/generated_datasets.hpp"
 #include "attnviz/core/seq2seq/whatif.hpp"
 
 #include <QObject>
@@ -56,22 +55,38 @@ QString describeModel(const seq2seq::LoadedModel& model)
         .arg(model.num_steps);
 }
 
-TrainJob defaultTrainJob(const QString& dataset)
+seq2seq::TrainJob toCoreJob(const TrainJob& job)
+{
+    seq2seq::TrainJob c;
+    c.dataset = job.dataset.toStdString();
+    c.file = job.file.toStdString();
+    c.examples = job.examples;
+    c.num_steps = job.numSteps;
+    c.config = job.config;
+    c.options = job.options;
+    c.held_out = job.heldOut;
+    c.probe = job.probe.trimmed().toStdString();
+    c.snapshot_every = std::max(1, job.snapshotEvery);
+    return c;
+}
+
+TrainJob fromCoreJob(const seq2seq::TrainJob& c)
 {
     TrainJob job;
-    job.dataset = dataset;
-    const bool generated = seq2seq::is_generated_dataset(dataset.toStdString());
-    job.numSteps = generated ? seq2seq::generated_dataset_num_steps(dataset.toStdString()) : 10;
-    job.options.epochs = !generated ? 250 : dataset == QLatin1String("dates") ? 30 : 40;
-    job.examples = !generated ? 600 : dataset == QLatin1String("dates") ? 4000 : 2000;
-    if (dataset == QLatin1String("dates")) job.probe = QStringLiteral("tuesday, march 3, 2021");
-    else if (dataset == QLatin1String("toy-fr")) job.probe = QStringLiteral("the black cat sees a red car .");
-    else if (dataset == QLatin1String("reverse")) job.probe = QStringLiteral("a b c d e f");
-    else job.probe = QStringLiteral("i lost .");
-    job.snapshotEvery = defaultSnapshotEvery(job.options.epochs);
+    job.dataset = QString::fromStdString(c.dataset);
+    job.file = QString::fromStdString(c.file);
+    job.examples = c.examples;
+    job.numSteps = c.num_steps;
+    job.config = c.config;
+    job.options = c.options;
+    job.heldOut = c.held_out;
+    job.probe = QString::fromStdString(c.probe);
+    job.snapshotEvery = c.snapshot_every;
     return job;
 }
 
-int defaultSnapshotEvery(int epochs) { return std::max(1, epochs / 50); }
+TrainJob defaultTrainJob(const QString& dataset) { return fromCoreJob(seq2seq::default_train_job(dataset.toStdString())); }
+
+int defaultSnapshotEvery(int epochs) { return seq2seq::default_snapshot_every(epochs); }
 
 }  // namespace attnviz::gui

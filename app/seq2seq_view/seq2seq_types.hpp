@@ -5,6 +5,7 @@
 #pragma once
 
 #include "attnviz/core/seq2seq/model_io.hpp"
+#include "attnviz/core/seq2seq/train_job.hpp"
 #include "attnviz/core/seq2seq/trainer.hpp"
 #include "attnviz/core/tensor.hpp"
 
@@ -34,7 +35,8 @@ QStringList toQStrings(const seq2seq::TokenList& tokens);
 // One line describing the model: "toy-fr · vocab 45 → 67 · embed 32, hidden 32, 2 layers · 10 steps".
 QString describeModel(const seq2seq::LoadedModel& model);
 
-// What the Train button starts.
+// What the Train button starts: core's seq2seq::TrainJob (one job for the window and
+// `attnviz train`) in the form's terms, Qt strings and camelCase; toCoreJob/fromCoreJob convert.
 struct TrainJob {
     QString dataset = QStringLiteral("toy-fr");  // dates | toy-fr | reverse | file
     QString file;                                 // the tab-separated file when dataset == "file"
@@ -44,10 +46,12 @@ struct TrainJob {
     seq2seq::TrainOptions options;   // epochs, batch, lr, clip, seed
     double heldOut = 0.1;   // fraction kept out of training for BLEU
     QString probe;          // translated every `snapshotEvery` epochs; empty = no snapshots
-    int snapshotEvery = 1;
+    int snapshotEvery = 1;  // below 1 counts as 1
 };
 
-// The dataset's defaults, as `attnviz train` uses them (epochs, examples, steps, a probe).
+seq2seq::TrainJob toCoreJob(const TrainJob& job);  // the probe trimmed
+TrainJob fromCoreJob(const seq2seq::TrainJob& job);
+// The dataset's defaults, the same as `attnviz train` uses (seq2seq::default_train_job).
 TrainJob defaultTrainJob(const QString& dataset);
 // max(1, epochs / 50): about 50 snapshots per run, whatever its length.
 int defaultSnapshotEvery(int epochs);

@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq2seq_view/train_runner.hpp"
 
-#include "attnviz/core/seq2seq/bleu.hpp"
-#include "attnviz/core/seq2seq/decode.hpp"
-#include "attnviz/core/seq2seq/generated_datasets.hpp"
 #include "attnviz/core/nn/train_control.hpp"
+#include "attnviz/core/seq2seq/train_job.hpp"
 
-#include <QElapsedTimer>
 #include <QThread>
 
-#include <chrono>
-#include <cmath>
 #include <exception>
 
 namespace attnviz::gui {
@@ -33,13 +28,6 @@ AlignmentSnapshot snapshotOf(const seq2seq::Translation& t, int epoch, double lo
         for (Eigen::Index j = 0; j < n && j < static_cast<Eigen::Index>(step.attention.size()); ++j)
             s.weights(i, j) = step.attention[static_cast<std::size_t>(j)];
     }
-    return s;
-}
-
-std::string joined(const seq2seq::TokenList& tokens)
-{
-    std::string s;
-    for (const auto& t : tokens) s += (s.empty() ? "" : " ") + t;
     return s;
 }
 
@@ -97,78 +85,37 @@ bool TrainRunner::waitForThread(unsigned long ms) { return !thread_ || thread_->
 
 void TrainRunner::run(TrainJob job, std::shared_ptr<nn::TrainControl> control)
 {
-    using namespace seq2seq;
-    QElapsedTimer wall;
-    wall.start();
     // Every report is a copy posted to the GUI thread; `this` lives there.
     auto post = [this](auto f) { QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection); };
-    auto fail = [&](const QString& message) {
-        post([this, message] {
-            running_ = false;
-            emit failed(message);
-        });
-    };
     try {
-        const std::string name = job.dataset.toStdString();
-        const bool generated = is_generated_dataset(name);
-        const SentencePairs all = generated ? generate_dataset(name, job.examples, job.options.seed)
-                                            : tokenize_nmt(preprocess_nmt(read_text_file(job.file.toStdString())),
-                                                           job.examples);
-        if (all.size() == 0) return fail(tr("%1: no tab-separated sentence pairs").arg(job.file));
-        auto [trainPairs, heldPairs] = split_pairs(all, job.heldOut, job.options.seed);
-        if (trainPairs.size() == 0) return fail(tr("nothing left to train on after the held-out split"));
-        TranslationData train = build_translation_data(std::move(trainPairs), job.numSteps);
-        TranslationData held = encode_translation_data(std::move(heldPairs), train.src_vocab, train.tgt_vocab, job.numSteps);
-        post([this, info = TrainPrepared{train.size(), held.size(), train.src_vocab.size(), train.tgt_vocab.size()}] {
-            emit prepared(info);
-        });
-
-        auto model = make_d2l_model<float>(train, job.config, job.options.seed);
-        // The probe as the model's tokenizer reads it: character models get it spelled out.
-        const std::string probe = modelInput(name == "dates", job.probe);
-        const bool probing = !job.probe.trimmed().isEmpty();
-        double snapshotSeconds = 0.0;
-        const int every = std::max(1, job.snapshotEvery);
-        const TrainResult result = train_seq2seq(model, train, job.options, control.get(), [&](const EpochStats& s) {
-            post([this, s] { emit epochFinished(s); });
-            if (!probing || (s.epoch % every != 0 && s.epoch != 1 && s.epoch != s.epochs)) return;
-            // Between batches on the training thread, so the weights are consistent; no copy needed.
-            const auto t0 = std::chrono::steady_clock::now();
-            const Translation t = translate_greedy(model, train.src_vocab, train.tgt_vocab, probe, job.numSteps);
-            snapshotSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            post([this, snap = snapshotOf(t, s.epoch, s.loss)] { emit snapshotReady(snap); });
-        });
-        if (!std::isfinite(result.final_loss) && result.epochs_done > 0)
-            return fail(tr("the loss diverged (%1): try a smaller learning rate").arg(result.final_loss));
-
+        seq2seq::TrainJobCallbacks callbacks;
+        callbacks.on_prepared = [&](const seq2seq::PreparedInfo& p) {
+            post([this, info = TrainPrepared{p.train_pairs, p.held_out_pairs, p.src_vocab, p.tgt_vocab}] {
+                emit prepared(info);
+            });
+        };
+        callbacks.on_epoch = [&](const seq2seq::EpochStats& s) { post([this, s] { emit epochFinished(s); }); };
+        callbacks.on_snapshot = [&](const seq2seq::ProbeSnapshot& p) {
+            post([this, snap = snapshotOf(p.translation, p.epoch, p.loss)] { emit snapshotReady(snap); });
+        };
+        seq2seq::TrainJobOutcome done = seq2seq::run_train_job(toCoreJob(job), control.get(), callbacks);
         TrainOutcome outcome;
-        outcome.result = result;
-        outcome.heldOutPairs = held.size();
-        if (held.size() > 0 && result.epochs_done > 0) {
-            std::vector<TokenList> preds, labels;
-            for (std::size_t i = 0; i < held.pairs.size(); ++i) {
-                preds.push_back(translate_greedy(model, train.src_vocab, train.tgt_vocab, joined(held.pairs.source[i]),
-                                                 job.numSteps).output);
-                labels.push_back(held.pairs.target[i]);
-            }
-            outcome.bleu = corpus_bleu(preds, labels);
-        }
-        auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(model), train.src_vocab, train.tgt_vocab,
-                                                                job.numSteps, {}});
-        loaded->metadata = {{"dataset", generated ? name : std::string("file")},
-                            {"examples", std::to_string(job.examples)},
-                            {"epochs", std::to_string(result.epochs_done)},
-                            {"seed", std::to_string(job.options.seed)},
-                            {"final_loss", std::to_string(result.final_loss)}};
-        outcome.model = std::move(loaded);
-        outcome.snapshotSeconds = snapshotSeconds;
-        outcome.wallSeconds = static_cast<double>(wall.nsecsElapsed()) * 1e-9;
+        outcome.result = done.result;
+        outcome.bleu = done.bleu;
+        outcome.heldOutPairs = done.held_out_pairs;
+        outcome.snapshotSeconds = done.snapshot_seconds;
+        outcome.wallSeconds = done.wall_seconds;
+        outcome.model = std::make_shared<const seq2seq::LoadedModel>(std::move(done.model));
         post([this, outcome] {
             running_ = false;
             emit finished(outcome);
         });
     } catch (const std::exception& e) {
-        fail(QString::fromUtf8(e.what()));
+        // Bad data (a file that cannot be read, no pairs), bad options, a diverged loss.
+        post([this, message = QString::fromUtf8(e.what())] {
+            running_ = false;
+            emit failed(message);
+        });
     }
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Runs one training job on its own QThread: prepares the data, trains (core train_seq2seq),
-// decodes the probe sentence every few epochs, computes the held-out BLEU. Results reach the
-// GUI thread as copies through queued calls; the trainer's model is never shared while it
-// trains. Pause, resume and stop go through a thread-safe nn::TrainControl.
+// Runs one training job on its own QThread: core's seq2seq::run_train_job, the job `attnviz
+// train` runs too (prepare the data, train, decode the probe sentence every few epochs, the
+// held-out BLEU, the metadata). Its callbacks reach the GUI thread as copies through queued
+// calls; the trainer's model is never shared while it trains. Pause, resume and stop go through
+// a thread-safe nn::TrainControl.
 #pragma once
 
 #include "seq2seq_view/seq2seq_types.hpp"
