@@ -1,1 +1,7 @@
 # Tests added by the perf work (included from tests/CMakeLists.txt).
+
+# multi_head in blocks of query rows (issue 11), and the streaming store it writes them with
+# (a header private to the attention target, hence the include directory).
+attnviz_add_test(test_multi_head_blocks
+  SOURCES core/test_multi_head_blocks.cpp core/naive_attention.cpp LIBS attnviz::attention)
+target_include_directories(test_multi_head_blocks PRIVATE ${PROJECT_SOURCE_DIR}/core/attention/src)
