@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -162,16 +163,24 @@ void apply_tokens(AttentionStack& stack, std::vector<std::string> keys,
     stack.set_tokens(std::move(keys), std::move(queries));
 }
 
-std::optional<std::size_t> series_index(const std::string& name)
+// A tensor named "attentions." followed by digits only is a layer of the series, whatever the
+// digits say: its index, or SIZE_MAX when it does not fit (then it is out of sequence like any
+// index past the last layer, not silently ignored). Leading zeros ("attentions.05") are refused:
+// the series is attentions.0 … attentions.L-1, and "05" would be a second name for layer 5.
+// Any other name is not part of the series.
+std::optional<std::size_t> series_index(const std::string& file, const std::string& name)
 {
     constexpr std::string_view prefix = "attentions.";
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0)
         return std::nullopt;
+    const std::string_view digits = std::string_view(name).substr(prefix.size());
+    for (char c : digits)
+        if (c < '0' || c > '9') return std::nullopt;
+    if (digits.size() > 1 && digits.front() == '0')
+        fail(file, name, "layer index with a leading zero (expected attentions.0, attentions.1, …)");
     std::size_t value = 0;
-    const char* first = name.data() + prefix.size();
-    const char* last = name.data() + name.size();
-    const auto [ptr, ec] = std::from_chars(first, last, value);
-    if (ec != std::errc() || ptr != last || (*first == '0' && last - first > 1)) return std::nullopt;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc() || ptr != digits.data() + digits.size()) return SIZE_MAX;
     return value;
 }
 
@@ -186,7 +195,7 @@ AttentionStack load_safetensors(std::shared_ptr<const io::MappedFile> file, cons
 
     std::vector<const io::SafetensorsEntry*> series;
     for (const io::SafetensorsEntry& e : header.tensors) {
-        const auto i = series_index(e.name);
+        const auto i = series_index(name, e.name);
         if (!i) continue;
         if (*i >= header.tensors.size())
             fail(name, e.name, "layer index out of sequence (expected attentions.0 … attentions." +
@@ -305,12 +314,19 @@ AttentionFormat detect_format(const io::MappedFile& file)
 AttentionStack load_attention(std::shared_ptr<const io::MappedFile> file, const LoadOptions& options)
 {
     const std::string name = file->path().string();
-    switch (options.format.value_or(detect_format(*file))) {
-    case AttentionFormat::Npy: return load_npy(std::move(file), name, options);
-    case AttentionFormat::Safetensors: return load_safetensors(std::move(file), name, options);
-    case AttentionFormat::Json: return load_json(std::move(file), name, options);
-    }
-    throw std::invalid_argument(name + ": unknown format");
+    const auto load = [&]() {
+        switch (options.format.value_or(detect_format(*file))) {
+        case AttentionFormat::Npy: return load_npy(file, name, options);
+        case AttentionFormat::Safetensors: return load_safetensors(file, name, options);
+        case AttentionFormat::Json: return load_json(file, name, options);
+        }
+        throw std::invalid_argument(name + ": unknown format");
+    };
+    AttentionStack stack = load();
+    // Opening scanned every value: had the file been cut short or rewritten meanwhile, what was
+    // scanned (zeros where it was cut, see MappedFile) is not the file. Refuse it.
+    file->check_unchanged();
+    return stack;
 }
 
 AttentionStack load_attention(const std::filesystem::path& path, const LoadOptions& options)
