@@ -196,6 +196,11 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path)
     header_ = parse_safetensors_header(file_->bytes(), path.string());
 }
 
+SafetensorsFile::SafetensorsFile(std::shared_ptr<const MappedFile> file) : path_(file->path()), file_(std::move(file))
+{
+    header_ = parse_safetensors_header(file_->bytes(), path_.string());
+}
+
 const SafetensorsEntry& SafetensorsFile::entry(std::string_view name) const
 {
     if (const SafetensorsEntry* e = header_.find(name)) return *e;

@@ -5,6 +5,8 @@
 #include "attnviz/core/json.hpp"
 
 #include <charconv>
+#include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace attnviz::seq2seq {
@@ -97,12 +99,35 @@ void save_model(const std::filesystem::path& path, Seq2SeqModel<float>& model, c
                 int num_steps, const std::map<std::string, std::string>& extra)
 {
     check_vocabs(model, src, tgt);
+    if (num_steps < 1 || num_steps > kMaxModelSteps)
+        throw std::invalid_argument("save_model: num_steps " + std::to_string(num_steps) + " is outside [1, " +
+                                    std::to_string(kMaxModelSteps) + "] (load_model would refuse the file)");
     writer_for(model, src, tgt, num_steps, extra).write(path);
+}
+
+std::int64_t parameter_count(const ModelConfig& c)
+{
+    // Mirrors Seq2SeqModel's constructor (model.hpp); test_model_limits checks the two agree.
+    const std::int64_t V_src = c.src_vocab, V_tgt = c.tgt_vocab, E = c.embed, H = c.hidden, L = c.layers;
+    const auto gru = [&](std::int64_t first_input) {
+        std::int64_t n = 0;
+        for (std::int64_t l = 0; l < L; ++l) n += 3 * H * (l == 0 ? first_input : H) + 3 * H * H + 6 * H;
+        return n;
+    };
+    return V_src * E + gru(E)               // encoder: embedding, GRU
+           + 2 * H * H + H                  // additive attention: W_q, W_k, w_v
+           + V_tgt * E + gru(H + E)         // decoder: embedding, GRU on [context | embedding]
+           + V_tgt * H + V_tgt;             // dense
 }
 
 LoadedModel load_model(const std::filesystem::path& path)
 {
-    const io::SafetensorsFile file(path);
+    return load_model(io::SafetensorsFile(path));
+}
+
+LoadedModel load_model(const io::SafetensorsFile& file)
+{
+    const std::filesystem::path& path = file.path();
     auto shape = [&](const std::string& name) {
         const io::SafetensorsEntry* e = file.header().find(name);
         if (!e) fail(path, "no tensor '" + name + "' (expected the d2l PyTorch state_dict names)");
@@ -113,13 +138,31 @@ LoadedModel load_model(const std::filesystem::path& path)
     const auto hh = shape("encoder.rnn.weight_hh_l0");
     if (enc_emb.size() != 2 || dec_emb.size() != 2 || hh.size() != 2)
         fail(path, "embedding and GRU weights must be 2-D");
+    // Every size is checked before it is narrowed to int or used to allocate.
+    const auto within = [&](const std::string& what, std::int64_t v, std::int64_t limit) {
+        if (v < 1 || v > limit)
+            fail(path, what + " " + std::to_string(v) + " is outside [1, " + std::to_string(limit) + "]");
+        return static_cast<int>(v);
+    };
     ModelConfig c;
-    c.src_vocab = static_cast<int>(enc_emb[0]);
-    c.tgt_vocab = static_cast<int>(dec_emb[0]);
-    c.embed = static_cast<int>(enc_emb[1]);
-    c.hidden = static_cast<int>(hh[1]);
+    c.src_vocab = within("source vocabulary size (encoder.embedding.weight rows)", enc_emb[0], kMaxModelVocab);
+    c.tgt_vocab = within("target vocabulary size (decoder.embedding.weight rows)", dec_emb[0], kMaxModelVocab);
+    c.embed = within("embed_size (encoder.embedding.weight columns)", enc_emb[1], kMaxModelWidth);
+    c.hidden = within("num_hiddens (encoder.rnn.weight_hh_l0 columns)", hh[1], kMaxModelWidth);
     c.layers = 0;
-    while (file.header().find("encoder.rnn.weight_ih_l" + std::to_string(c.layers))) ++c.layers;
+    while (c.layers <= kMaxModelLayers && file.header().find("encoder.rnn.weight_ih_l" + std::to_string(c.layers)))
+        ++c.layers;
+    within("num_layers (encoder.rnn.weight_ih_l0, _l1, …)", c.layers, kMaxModelLayers);
+    // Each parameter has its own tensor of exactly its shape (checked below), so a model whose
+    // sizes imply more parameters than the file holds elements cannot be valid: refuse it
+    // before the model's memory is taken (a file of a few kB could otherwise ask for GBs).
+    std::int64_t held = 0;
+    for (const io::SafetensorsEntry& e : file.tensors()) held += e.element_count();
+    if (const std::int64_t needed = parameter_count(c); needed > held)
+        fail(path, "the tensor shapes imply " + std::to_string(needed) + " parameters (vocabularies " +
+                       std::to_string(c.src_vocab) + "/" + std::to_string(c.tgt_vocab) + ", embed " +
+                       std::to_string(c.embed) + ", hidden " + std::to_string(c.hidden) + ", layers " +
+                       std::to_string(c.layers) + ") but the file holds " + std::to_string(held) + " values");
     const auto& meta = file.metadata();
     if (auto it = meta.find("dropout"); it != meta.end()) {
         try {
@@ -127,6 +170,8 @@ LoadedModel load_model(const std::filesystem::path& path)
         } catch (const std::invalid_argument& e) {
             fail(path, std::string("__metadata__ \"dropout\": ") + e.what());
         }
+        if (!(c.dropout >= 0 && c.dropout < 1))
+            fail(path, "__metadata__ \"dropout\" must be in [0, 1), got " + it->second);
     }
     LoadedModel out{Seq2SeqModel<float>(c), Vocab(), Vocab(), 10, meta};
     for (Param<float>* p : out.model.parameters()) {
@@ -140,6 +185,13 @@ LoadedModel load_model(const std::filesystem::path& path)
                            " for embed " + std::to_string(c.embed) + ", hidden " + std::to_string(c.hidden) +
                            ", vocabularies " + std::to_string(c.src_vocab) + "/" + std::to_string(c.tgt_vocab));
         const std::vector<float> v = file.read_float(p->name);
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (!(std::fabs(v[i]) <= kMaxWeightMagnitude)) {  // also false for NaN
+                std::ostringstream msg;
+                msg << "tensor '" << p->name << "' element " << i << " is " << v[i]
+                    << " (expected finite weights within ±" << kMaxWeightMagnitude << ")";
+                fail(path, msg.str());
+            }
         std::copy(v.begin(), v.end(), p->value.data());
     }
     out.src_vocab = vocab_from(path, meta, "src_vocab", c.src_vocab);
@@ -147,10 +199,13 @@ LoadedModel load_model(const std::filesystem::path& path)
     if (auto it = meta.find("num_steps"); it != meta.end()) {
         int n = 0;
         const auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
-        if (ec != std::errc() || ptr != it->second.data() + it->second.size() || n < 1)
-            fail(path, "__metadata__ \"num_steps\" must be a positive integer, got \"" + it->second + "\"");
+        if (ec != std::errc() || ptr != it->second.data() + it->second.size() || n < 1 || n > kMaxModelSteps)
+            fail(path, "__metadata__ \"num_steps\" must be an integer in [1, " + std::to_string(kMaxModelSteps) +
+                           "], got \"" + it->second + "\"");
         out.num_steps = n;
     }
+    // The values were read from a mapping: a file rewritten meanwhile is not what was checked.
+    file.mapping()->check_unchanged();
     return out;
 }
 

@@ -58,6 +58,8 @@ class SafetensorsFile {
 public:
     // Throws std::invalid_argument when the file cannot be opened or its header is invalid.
     explicit SafetensorsFile(const std::filesystem::path& path);
+    // The same over a file already mapped or in memory (fuzzers, tests); its path() names it.
+    explicit SafetensorsFile(std::shared_ptr<const MappedFile> file);
 
     const std::filesystem::path& path() const { return path_; }
     const SafetensorsHeader& header() const { return header_; }

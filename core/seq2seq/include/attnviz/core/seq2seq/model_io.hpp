@@ -8,16 +8,42 @@
 // Loading takes the sizes from the tensor shapes, so a file written from PyTorch with
 // safetensors.torch.save_file(net.state_dict(), path, metadata={"src_vocab": json.dumps(
 // src_vocab.idx_to_token), "tgt_vocab": …}) opens as well.
+//
+// A model file is input that cannot be trusted: every size it implies is checked against the
+// limits below, and against the file itself, before memory is taken for the model.
 #pragma once
 
+#include "attnviz/core/io/safetensors.hpp"
 #include "attnviz/core/seq2seq/model.hpp"
 #include "attnviz/core/seq2seq/vocab.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 
 namespace attnviz::seq2seq {
+
+// Limits of a loaded model (a larger one is refused with a message naming the limit):
+// - vocabularies: 1,000,000 tokens each (word-level vocabularies of real corpora are ~10^5);
+inline constexpr int kMaxModelVocab = 1'000'000;
+// - embed_size and num_hiddens: 16384 (the d2l models use 32 to 256);
+inline constexpr int kMaxModelWidth = 16384;
+// - num_layers: 64 (d2l uses 2);
+inline constexpr int kMaxModelLayers = 64;
+// - num_steps, the decoder's output length and source padding: 1000 (d2l uses 10, dates 32;
+//   the command line holds --steps to the same 1000);
+inline constexpr int kMaxModelSteps = 1000;
+// - every weight finite and within ±1e6: trained weights are O(1) to O(10^2); a larger value,
+//   NaN or an infinity makes every probability NaN (translate printed <unk> with a null
+//   log-probability), so the file is refused naming the tensor and the element.
+inline constexpr double kMaxWeightMagnitude = 1e6;
+// Besides these, the parameters the sizes imply must all be in the file (each in its own
+// tensor), so a model never needs more memory than a small multiple of its file's size.
+
+// The number of parameters (floats) of the d2l model of `config`: what load_model checks
+// against the elements the file holds before it allocates.
+std::int64_t parameter_count(const ModelConfig& config);
 
 struct LoadedModel {
     Seq2SeqModel<float> model;
@@ -33,7 +59,10 @@ std::vector<std::byte> model_bytes(Seq2SeqModel<float>& model, const Vocab& src_
                                    int num_steps, const std::map<std::string, std::string>& extra = {});
 
 // Throws std::invalid_argument naming the file and the tensor or key at fault: a missing tensor,
-// a shape that disagrees with the others, vocabularies missing or of the wrong size.
+// a shape that disagrees with the others, vocabularies missing or of the wrong size, a size over
+// one of the limits above, a weight that is NaN, infinite or beyond ±kMaxWeightMagnitude.
 LoadedModel load_model(const std::filesystem::path& path);
+// The same over a safetensors file already open (fuzzers and tests: from bytes in memory).
+LoadedModel load_model(const io::SafetensorsFile& file);
 
 }  // namespace attnviz::seq2seq
