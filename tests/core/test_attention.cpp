@@ -96,7 +96,9 @@ Case random_case(Variant v, std::uint64_t seed, Index n_q = 5, Index n_k = 6)
         c.params.tensors["W_v"] = random_matrix(rng, 2, 3);
     }
     if (v == Variant::RandomSynthesizer) c.params.tensors["R"] = random_matrix(rng, n_q + 1, n_k + 3);
-    if (v == Variant::FeedForward) c.Q = c.Q.topRows(1);
+    // .eval(): assigning a block of c.Q to c.Q itself resizes (frees) c.Q before the block is
+    // read, a use after free that AddressSanitizer reports (Eigen does not detect this alias).
+    if (v == Variant::FeedForward) c.Q = c.Q.topRows(1).eval();
     return c;
 }
 
