@@ -5,3 +5,7 @@
 attnviz_add_test(test_multi_head_blocks
   SOURCES core/test_multi_head_blocks.cpp core/naive_attention.cpp LIBS attnviz::attention)
 target_include_directories(test_multi_head_blocks PRIVATE ${PROJECT_SOURCE_DIR}/core/attention/src)
+
+# Per-head statistics read in place, equal to the materialising computation they replaced.
+attnviz_add_test(test_head_statistics_in_place
+  SOURCES core/test_head_statistics_in_place.cpp LIBS attnviz::inspect)

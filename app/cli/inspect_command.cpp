@@ -136,7 +136,7 @@ json::Value statistics(const inspect::AttentionStack& s, const Request& r)
         if (r.layer && *r.layer != l) continue;
         for (Index h = 0; h < s.heads(); ++h) {
             if (r.head && *r.head != h) continue;
-            inspect::HeadStatistics st = inspect::head_statistics(s.head(l, h).to_double());
+            inspect::HeadStatistics st = inspect::head_statistics(s.head(l, h).matrix());
             json::Value x = json::Object{};
             x["layer"] = static_cast<long long>(l);
             x["head"] = static_cast<long long>(h);

@@ -7,7 +7,12 @@
 
 namespace attnviz::inspect {
 
-HeadStatistics head_statistics(const Matrix& a)
+namespace {
+
+// a: (n_q × n_k), any Eigen matrix or map of float or double. Row by row, as a head is stored
+// (row-major in the files), so a mapped head is read front to back once.
+template <class M>
+HeadStatistics statistics_of(const M& a)
 {
     HeadStatistics s;
     const Index n_q = a.rows(), n_k = a.cols();
@@ -16,17 +21,17 @@ HeadStatistics head_statistics(const Matrix& a)
     Index previous_rows = 0, self_rows = 0;
     for (Index i = 0; i < n_q; ++i) {
         for (Index j = 0; j < n_k; ++j) {
-            const double w = a(i, j);
+            const double w = static_cast<double>(a(i, j));
             if (w > 0) entropy -= w * std::log(w);
             distance += w * static_cast<double>(std::abs(i - j));
         }
-        first += a(i, 0);
+        first += static_cast<double>(a(i, 0));
         if (i >= 1 && i - 1 < n_k) {
-            previous += a(i, i - 1);
+            previous += static_cast<double>(a(i, i - 1));
             ++previous_rows;
         }
         if (i < n_k) {
-            self += a(i, i);
+            self += static_cast<double>(a(i, i));
             ++self_rows;
         }
     }
@@ -39,13 +44,19 @@ HeadStatistics head_statistics(const Matrix& a)
     return s;
 }
 
+}  // namespace
+
+HeadStatistics head_statistics(const Matrix& a) { return statistics_of(a); }
+HeadStatistics head_statistics(const HeadMap& a) { return statistics_of(a); }
+
 std::vector<HeadStatistics> head_statistics(const AttentionStack& stack)
 {
     std::vector<HeadStatistics> out;
     out.reserve(static_cast<std::size_t>(stack.layers() * stack.heads()));
     for (Index l = 0; l < stack.layers(); ++l)
         for (Index h = 0; h < stack.heads(); ++h) {
-            HeadStatistics s = head_statistics(stack.head(l, h).to_double());
+            const HeadView head = stack.head(l, h);  // keeps the mapping (or its copy) alive
+            HeadStatistics s = head_statistics(head.matrix());
             s.layer = l;
             s.head = h;
             out.push_back(s);

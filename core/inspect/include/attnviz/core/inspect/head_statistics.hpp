@@ -21,7 +21,12 @@ struct HeadStatistics {
 
 // a: (n_q × n_k) one head's weights. Non-positive entries add nothing to the entropy.
 HeadStatistics head_statistics(const Matrix& a);
-// One entry per (layer, head), layer-major.
+// The same for a head as the stack serves it (float, viewed in place in the file mapping when
+// it can be), read where it lies: nothing n_q × n_k is copied, so a 16384² head costs its
+// file's pages and not a 2 GB double copy. Each float is widened to double and the sums run in
+// the same order as the Matrix overload, so both give the same bits for the same values.
+HeadStatistics head_statistics(const HeadMap& a);
+// One entry per (layer, head), layer-major; one head at a time, each read in place.
 std::vector<HeadStatistics> head_statistics(const AttentionStack& stack);
 
 }  // namespace attnviz::inspect
