@@ -113,7 +113,6 @@ int run_translate(const QStringList& args)
         shell::require_regular_file(modelPath);
         const seq2seq::LoadedModel m = seq2seq::load_model(modelPath.toStdString());
         const int n = steps > 0 ? steps : m.num_steps;
-        if (steps == 0) shell::require_decoder_steps(modelPath.toStdString(), m.num_steps, "give --steps");
         // All sentences are checked before any output, so that a bad one prints nothing.
         for (const auto& s : sentences) seq2seq::source_tokens(s);
         for (const auto& s : sentences) {

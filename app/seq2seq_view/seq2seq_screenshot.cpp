@@ -89,7 +89,6 @@ int shoot(Request& r)
         if (!r.model.startsWith(QLatin1String(":/"))) shell::require_regular_file(r.model);
         const gui::ModelLoadResult loaded = gui::loadSeq2SeqModel(r.model);
         if (!loaded.model) throw std::invalid_argument(loaded.error.toStdString());
-        shell::require_decoder_steps(r.model.toStdString(), loaded.model->num_steps);
         model = loaded.model;
     }
 

@@ -5,8 +5,7 @@
 // naming the limit ("--steps: 100000000 is over the limit of 1000").
 #pragma once
 
-#include <stdexcept>
-#include <string>
+#include "attnviz/core/seq2seq/model_io.hpp"
 
 namespace attnviz::shell {
 
@@ -16,18 +15,9 @@ inline constexpr long long kMaxSessionBytes = 64'000'000;
 
 // translate --steps and screenshot --seq2seq --step: the decoder's output length and source
 // padding. The encoder keeps a few hidden-size vectors per step, a decoded step its attention
-// row; the d2l models use 10 (dates 32).
-inline constexpr int kMaxDecoderSteps = 1000;
-
-// A model's own num_steps (from its metadata) is held to the same limit when the command uses
-// it: "MODEL: num_steps 1000000000 is over the limit of 1000 (give --steps)"; `remedy` is the
-// parenthesis, when the command has one.
-inline void require_decoder_steps(const std::string& model, long long num_steps, const std::string& remedy = {})
-{
-    if (num_steps > kMaxDecoderSteps)
-        throw std::invalid_argument(model + ": num_steps " + std::to_string(num_steps) + " is over the limit of " +
-                                    std::to_string(kMaxDecoderSteps) + (remedy.empty() ? "" : " (" + remedy + ")"));
-}
+// row; the d2l models use 10 (dates 32). The same limit as a model file's own num_steps, which
+// load_model refuses past it, so an option can never ask for more than a model may hold.
+inline constexpr int kMaxDecoderSteps = seq2seq::kMaxModelSteps;
 
 // screenshot --size WxH, each side. Measured: the playground drawn at 8192 x 8192 peaks at
 // 1.0 GB (about 16 bytes a pixel: the backing store, the heatmaps' images, the grab, the PNG)
