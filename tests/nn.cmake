@@ -1,1 +1,4 @@
 # Tests added by the nn work (included from tests/CMakeLists.txt).
+
+# The shared row softmax (both storage paths, backward) and issue 11's overflow refusal.
+attnviz_add_test(test_nn_softmax SOURCES core/test_nn_softmax.cpp LIBS attnviz::attention)

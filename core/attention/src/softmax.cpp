@@ -29,6 +29,8 @@ void check_temperature(double t)
 
 std::string number(double x)
 {
+    if (std::isnan(x)) return "NaN";
+    if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
     std::ostringstream s;
     s << std::setprecision(6) << x;
     return s.str();

@@ -138,11 +138,11 @@ Encoded<S> encode(const Seq2SeqModel<S>& m, const Prepared& p, int num_steps)
 template <class S>
 std::vector<double> softmax(const Mat<S>& logits)
 {
-    std::vector<double> p(static_cast<std::size_t>(logits.cols()));
-    Eigen::Map<Eigen::RowVectorXd> row(p.data(), logits.cols());
-    row = logits.row(0).template cast<double>();
+    // An Eigen vector, not a Map over the std::vector: Eigen aligns its allocation, so the
+    // entries that take the scalar exp (the row's unaligned head) are the same on every run.
+    Eigen::RowVectorXd row = logits.row(0).template cast<double>();
     softmax_rows(row, row);
-    return p;
+    return std::vector<double>(row.data(), row.data() + row.size());
 }
 
 std::vector<int> top_indices(const std::vector<double>& p, int k)
