@@ -31,18 +31,15 @@ std::vector<std::string> tokensOf(const widgets::MatrixTableModel* m)
     return out;
 }
 
-// b_o and b2 are sized by the row count of the tensor they belong to (W_o, W2).
-bool followsOwner(const std::string& name) { return name == "b_o" || name == "b2"; }
-
-// The weight whose output an optional bias is added to: y = x Wᵀ + b, so b has W's row count
-// as its length (feed-forward's scalar b belongs to the Dense(1) kernel w, which has 1 row).
-std::string biasOwner(const std::string& bias)
+// A tensor whose column count follows another's free row count (b_o: the rows of W_o, any
+// d_o; b2: the rows of W2, any l_max >= n_k) cannot have its columns locked: they change with
+// that tensor.
+bool columnsFollowFreeRows(const ParameterSpec& spec, const std::vector<ParameterSpec>& specs)
 {
-    static const std::map<std::string, std::string> owners = {
-        {"b_q", "W_q"}, {"b_k", "W_k"}, {"b_v", "W_v"}, {"b_o", "W_o"},
-        {"b1", "W1"},   {"b2", "W2"},   {"b", "w"}};
-    const auto it = owners.find(bias);
-    return it == owners.end() ? std::string() : it->second;
+    if (spec.cols_from.empty()) return false;
+    for (const ParameterSpec& s : specs)
+        if (s.name == spec.cols_from) return s.rows_at_least;
+    return false;
 }
 
 QString displayName(Variant v)
@@ -95,31 +92,38 @@ bool PlaygroundDocument::reject(const QString& message)
 
 Index PlaygroundDocument::resultQueryRows() const
 {
-    return variant_ == Variant::FeedForward ? 1 : queries_->matrix().rows();
+    return variant_traits(variant_).single_query_row ? 1 : queries_->matrix().rows();
 }
 
 // ---- parameters --------------------------------------------------------------------------
 
-PlaygroundDocument::ParamEntry PlaygroundDocument::newEntry(const ParameterSpec& spec, const Matrix& value)
+PlaygroundDocument::ParamEntry PlaygroundDocument::newEntry(const ParameterSpec& spec,
+                                                            const std::vector<ParameterSpec>& specs,
+                                                            const Matrix& value)
 {
     ParamEntry e{spec, newModel(QString::fromStdString(spec.name))};
     e.model->resetContents(value);
     // Shapes the variant dictates are locked; "at least" shapes and the biases sized by
-    // another tensor stay free.
+    // another tensor's free rows stay free.
     e.model->setRowsLocked(!spec.rows_at_least);
-    e.model->setColumnsLocked(!spec.cols_at_least && !followsOwner(spec.name));
+    e.model->setColumnsLocked(!spec.cols_at_least && !columnsFollowFreeRows(spec, specs));
     return e;
+}
+
+std::vector<ParameterSpec> PlaygroundDocument::specsOf(Variant v, const ParamHyper& hyper) const
+{
+    return parameter_specs(v, dims_of(queries_->matrix(), keys_->matrix(), values_->matrix()), hyper);
 }
 
 void PlaygroundDocument::createParamSet(Variant v, const Parameters& params)
 {
-    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
+    const std::vector<ParameterSpec> specs = specsOf(v, hyper_);
     ParamSet set;
-    set.numHeads = v == Variant::MultiHead ? params.num_heads : 1;
-    for (const ParameterSpec& spec : parameter_specs(v, dims, hyper_)) {
+    set.numHeads = variant_traits(v).uses_heads ? params.num_heads : 1;
+    for (const ParameterSpec& spec : specs) {
         const Matrix* m = params.find(spec.name);
         if (!m) continue;  // optional and absent: a generated set has no biases
-        set.entries.push_back(newEntry(spec, *m));
+        set.entries.push_back(newEntry(spec, specs, *m));
     }
     paramSets_[v] = std::move(set);
 }
@@ -163,44 +167,35 @@ widgets::MatrixTableModel* PlaygroundDocument::parameterModel(const QString& nam
 
 std::optional<ParameterSpec> PlaygroundDocument::currentSpec(const std::string& name) const
 {
-    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
-    for (ParameterSpec& spec : parameter_specs(variant_, dims, hyper_))
+    for (ParameterSpec& spec : specsOf(variant_, hyper_))
         if (spec.name == name) return std::move(spec);
     return std::nullopt;
 }
 
 std::optional<Matrix> PlaygroundDocument::neutralValue(const ParameterSpec& spec, QString* why) const
 {
-    if (spec.is_vector) {
-        // Zeros, as long as the layer's output: the result is what it was without the bias.
-        const QString owner = QString::fromStdString(biasOwner(spec.name));
-        const widgets::MatrixTableModel* m = parameterModel(owner);
-        if (!m) {
-            *why = tr("%1 is the bias of %2: add %2 first.").arg(QString::fromStdString(spec.name), owner);
-            return std::nullopt;
-        }
-        return Matrix::Zero(1, m->matrix().rows());  // (1 × rows of the owner)
+    // A bias needs its weight; a projection sized by another tensor (W_o by W_q's h) needs
+    // that tensor. The core says what the value is: zeros for a bias, the identity for a
+    // projection, so the result is exactly what it was without it.
+    if (!spec.cols_from.empty() && !parameterModel(QString::fromStdString(spec.cols_from))) {
+        const QString name = QString::fromStdString(spec.name), from = QString::fromStdString(spec.cols_from);
+        *why = !spec.bias_of.empty() ? tr("%1 is the bias of %2: add %2 first.").arg(name, from)
+                                     : tr("%1 takes its size from %2, which is missing.").arg(name, from);
+        return std::nullopt;
     }
-    // An optional projection starts as the identity, so the output keeps its values:
-    // multi-head W_o (h × h) after the (n_q × h) concat of the heads, where h is W_q's row
-    // count; dense W_v (d_v × d_v) on V.
-    Index n = spec.cols;
-    if (spec.name == "W_o") {
-        const widgets::MatrixTableModel* w_q = parameterModel(QStringLiteral("W_q"));
-        if (!w_q) {
-            *why = tr("W_o maps the heads' h features, and W_q, which sets h, is missing.");
-            return std::nullopt;
-        }
-        n = w_q->matrix().rows();
+    try {
+        return neutral_value(variant_, dims_of(queries_->matrix(), keys_->matrix(), values_->matrix()),
+                             currentParameters(), spec.name);
+    } catch (const std::exception& e) {
+        *why = QString::fromUtf8(e.what());
+        return std::nullopt;
     }
-    return Matrix::Identity(n, n);
 }
 
 QStringList PlaygroundDocument::absentOptionalParameters() const
 {
     QStringList out;
-    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
-    for (const ParameterSpec& spec : parameter_specs(variant_, dims, hyper_)) {
+    for (const ParameterSpec& spec : specsOf(variant_, hyper_)) {
         const QString name = QString::fromStdString(spec.name);
         if (spec.optional && !parameterModel(name)) out << name;
     }
@@ -233,9 +228,14 @@ QString PlaygroundDocument::cannotRemoveReason(const QString& name) const
         return tr("%1 is required by %2: it cannot be removed.").arg(name, displayName(variant_));
     if (!parameterModel(name)) return tr("%1 is not there to remove.").arg(name);
     // The core refuses a bias without its weight (b_o without W_o).
-    for (const ParameterSlot& slot : parameters())
-        if (QString::fromStdString(biasOwner(slot.name.toStdString())) == name)
-            return tr("Remove %1 first: it is the bias of %2.").arg(slot.name, name);
+    const auto it = paramSets_.find(variant_);
+    if (it == paramSets_.end()) return {};
+    for (const ParamEntry& e : it->second.entries) {
+        if (QString::fromStdString(e.spec.cols_from) != name) continue;
+        const QString other = QString::fromStdString(e.spec.name);
+        return !e.spec.bias_of.empty() ? tr("Remove %1 first: it is the bias of %2.").arg(other, name)
+                                       : tr("Remove %1 first: it takes its size from %2.").arg(other, name);
+    }
     return {};
 }
 
@@ -247,8 +247,7 @@ bool PlaygroundDocument::addOptionalParameter(const QString& name)
     const Matrix value = *neutralValue(spec, &why);
 
     // In spec order among the tensors present: b_q goes after w_v, before b_k if that is there.
-    const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
-    const std::vector<ParameterSpec> specs = parameter_specs(variant_, dims, hyper_);
+    const std::vector<ParameterSpec> specs = specsOf(variant_, hyper_);
     const auto order = [&specs](const std::string& n) {
         return std::find_if(specs.begin(), specs.end(), [&n](const ParameterSpec& s) { return s.name == n; }) -
                specs.begin();
@@ -259,7 +258,7 @@ bool PlaygroundDocument::addOptionalParameter(const QString& name)
 
     const bool was = quiet_;
     quiet_ = true;  // filling the new model is not an edit of the document
-    ParamEntry entry = newEntry(spec, value);
+    ParamEntry entry = newEntry(spec, specs, value);
     quiet_ = was;
     undoStack_.push(new detail::OptionalParameterCommand(this, variant_, position, entry, true,
                                                          tr("Add %1").arg(name)));
@@ -314,23 +313,21 @@ PlaygroundDocument::regenerated(const ParamHyper& hyper, QString* error) const
             }
             continue;  // a variant not shown keeps its values; it reports the problem if chosen
         }
-        // Specs under the new hyper-parameters: a bias's length follows h.
-        std::map<std::string, ParameterSpec> specs;
-        for (ParameterSpec& spec : parameter_specs(v, dims, hyper)) specs[spec.name] = spec;
         std::vector<Matrix>& values = out.values[v];
         for (std::size_t i = 0; i < set.entries.size(); ++i) {
-            const std::string& name = set.entries[i].spec.name;
-            if (const Matrix* m = fresh.find(name)) {
+            const ParameterSpec& spec = set.entries[i].spec;
+            if (const Matrix* m = fresh.find(spec.name)) {
                 values[i] = *m;
-            } else if (set.entries[i].spec.is_vector && specs.count(name)) {
-                // Biases restart at zero, as initialise_parameters would leave them.
-                Index n = specs[name].cols;
-                if (followsOwner(name))
-                    if (const Matrix* owner = fresh.find(name == "b_o" ? "W_o" : "W2")) n = owner->rows();
-                values[i] = Matrix::Zero(1, n);
+            } else if (spec.neutral == NeutralValue::Zeros) {
+                // Biases restart at zero, as initialise_parameters would leave them, with the
+                // length of their fresh weight (a bias's length follows h).
+                try {
+                    values[i] = neutral_value(v, dims, fresh, spec.name);
+                } catch (const std::exception&) {
+                }  // its weight is not generated: kept as it is
             }  // else an optional weight the generator leaves out (dense W_v): kept as it is
         }
-        out.numHeads[v] = v == Variant::MultiHead ? hyper.num_heads : 1;
+        out.numHeads[v] = variant_traits(v).uses_heads ? hyper.num_heads : 1;
     }
     return out;
 }
@@ -419,6 +416,12 @@ bool PlaygroundDocument::clearMaskMatrix()
 
 bool PlaygroundDocument::pushHyper(const ParamHyper& after, const QString& text)
 {
+    // The core's limits (kMaxHidden, kMaxHeads), before anything is generated.
+    try {
+        check_hyper(after);
+    } catch (const std::exception& e) {
+        return reject(tr("%1 refused: %2").arg(text, QString::fromUtf8(e.what())));
+    }
     // A set left empty because earlier hyper-parameters could not size it (heads not dividing
     // h) is dropped, and the current variant's rebuilt under the new ones.
     const InputDims dims = dims_of(queries_->matrix(), keys_->matrix(), values_->matrix());
@@ -600,7 +603,7 @@ void PlaygroundDocument::loadSession(const Session& s)
     if (s.params_given) {
         createParamSet(variant_, s.params);
         // The control shows the head count the parameters are computed with.
-        if (variant_ == Variant::MultiHead) hyper_.num_heads = s.params.num_heads;
+        if (variant_traits(variant_).uses_heads) hyper_.num_heads = s.params.num_heads;
     } else {
         ensureParamSet(variant_, hyper_);
     }

@@ -157,8 +157,12 @@ private:
     };
 
     widgets::MatrixTableModel* newModel(const QString& name);
-    // An entry whose model holds `value`, with the shape locks the spec dictates.
-    ParamEntry newEntry(const ParameterSpec& spec, const Matrix& value);
+    // An entry whose model holds `value`, with the shape locks the spec dictates (`specs`: its
+    // variant's, for the tensor that sizes it).
+    ParamEntry newEntry(const ParameterSpec& spec, const std::vector<ParameterSpec>& specs,
+                        const Matrix& value);
+    // The specs of `v` for the current inputs under `hyper`.
+    std::vector<ParameterSpec> specsOf(Variant v, const ParamHyper& hyper) const;
     void createParamSet(Variant v, const Parameters& params);
     // The current variant's spec of `name`, sized by the current inputs; nullopt if none.
     std::optional<ParameterSpec> currentSpec(const std::string& name) const;

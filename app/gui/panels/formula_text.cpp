@@ -33,9 +33,14 @@ Dims dimsOf(const playground::ResultSnapshot& s)
     d.d_out = r.output.cols();
     // The hidden size actually used is the projection's row count; the hyper is only a default.
     const Parameters& p = s.outcome.params;
-    if (const Matrix* W_q = p.find("W_q")) d.h = W_q->rows();
-    else d.h = s.session.hyper.hidden;
-    d.H = s.session.variant == Variant::MultiHead ? p.num_heads : 1;
+    ParamHyper used = s.session.hyper;
+    try {
+        used = effective_hyper(s.session.variant, p, s.session.hyper);
+    } catch (const std::exception&) {
+        // Not a computed snapshot (heads not dividing h): the session's own numbers.
+    }
+    d.h = used.hidden;
+    d.H = variant_traits(s.session.variant).uses_heads ? p.num_heads : 1;
     return d;
 }
 
@@ -108,6 +113,37 @@ QString formulaBody(const playground::ResultSnapshot& s, const Dims& d)
 
 }  // namespace
 
+VariantTexts variantTexts(Variant v)
+{
+    VariantTexts t;
+    switch (v) {
+    case Variant::Dot: t.scores = QStringLiteral("QKᵀ"); break;
+    case Variant::ScaledDot:
+        t.scores = QStringLiteral("QKᵀ");
+        t.scaledBy = QStringLiteral("√d<sub>k</sub>");
+        break;
+    case Variant::Additive: t.scores = QStringLiteral("w_vᵀ tanh(W_q q + W_k k)"); break;
+    case Variant::LuongGeneral: t.scores = QStringLiteral("qᵀ W_a k"); break;
+    case Variant::MultiHead:
+        t.scores = QStringLiteral("mean of heads");
+        t.scaledBy = QStringLiteral("√(h/H)");
+        break;
+    case Variant::DenseSynthesizer: t.scores = QStringLiteral("B = W₂ relu(W₁ q + b₁) + b₂"); break;
+    case Variant::RandomSynthesizer: t.scores = QStringLiteral("R"); break;
+    case Variant::FeedForward:
+        t.scores = QStringLiteral("tanh(w·k + b)");
+        t.pooledTitle = tr("α = softmax(e / T), e_j = tanh(w·k_j + b)");
+        t.pooledHtml =
+            tr("<p>One weight per time step: the bars sum to 1.</p>"
+               "<p><b>RepeatVector(%2)</b> copies the (1 × %1) weights once per feature, and "
+               "<b>Permute</b> turns that into (%1 × %2), the shape of the values. Now α can multiply "
+               "the values element-wise, and the sum over time collapses the (%1 × %2) product into "
+               "the single output row.</p>");
+        break;
+    }
+    return t;
+}
+
 QString maskSummary(const playground::ResultSnapshot& s)
 {
     const MaskSpec& m = s.session.mask;
@@ -131,26 +167,31 @@ QString maskSummary(const playground::ResultSnapshot& s)
 QString formulaHtml(const playground::ResultSnapshot& s)
 {
     const Dims d = dimsOf(s);
+    // Paragraphs 6 px apart rather than Qt's 12: the panel shares a narrow column with the
+    // matrix editors, and at the default window size every line counts.
+    const QString p = QStringLiteral("<p style='margin-top:0px; margin-bottom:6px%1'>%2</p>");
+    const QString large = QStringLiteral("; font-size:large");
     QString html;
-    html += QStringLiteral("<p style='font-size:large'><b>%1</b></p>")
-                .arg(esc(QString::fromStdString(std::string(variant_display_name(s.session.variant)))));
-    html += QStringLiteral("<p style='font-size:large'>%1</p>").arg(formulaBody(s, d));
+    html += p.arg(large, QStringLiteral("<b>%1</b>").arg(esc(QString::fromStdString(
+                                            std::string(variant_display_name(s.session.variant))))));
+    html += p.arg(large, formulaBody(s, d));
     QString sizes = tr("Q %1, K %2, V %3 → weights %4, output %5")
                         .arg(shape(s.session.queries.rows(), d.d_q), shape(d.n_k, d.d_k),
                              shape(d.n_k, d.d_v), shape(d.n_q, d.n_k), shape(d.n_q, d.d_out));
     sizes += QStringLiteral("<br>n<sub>q</sub> = %1, n<sub>k</sub> = %2, d<sub>q</sub> = %3, "
                             "d<sub>k</sub> = %4, d<sub>v</sub> = %5")
                  .arg(d.n_q).arg(d.n_k).arg(d.d_q).arg(d.d_k).arg(d.d_v);
-    if (s.session.variant == Variant::Additive || s.session.variant == Variant::MultiHead)
-        sizes += QStringLiteral(", h = %1").arg(d.h);
-    if (s.session.variant == Variant::MultiHead) sizes += QStringLiteral(", H = %1").arg(d.H);
+    const VariantTraits traits = variant_traits(s.session.variant);
+    if (traits.uses_hidden) sizes += QStringLiteral(", h = %1").arg(d.h);
+    if (traits.uses_heads) sizes += QStringLiteral(", H = %1").arg(d.H);
+    // The temperature is the user's number: shown exactly (5e-324 is not "0").
     sizes += tr("<br>temperature T = %1 &nbsp;·&nbsp; mask M: %2 (masked scores become −∞, so "
                 "their weight is 0)")
-                 .arg(formatNumber(s.session.temperature), esc(maskSummary(s)));
-    html += QStringLiteral("<p>%1</p>").arg(sizes);
+                 .arg(formatExact(s.session.temperature), esc(maskSummary(s)));
+    html += p.arg(QString(), sizes);
     if (s.outcome.params_generated)
-        html += tr("<p><i>The learned parameters were generated from seed %1 (the session has "
-                   "none).</i></p>")
+        html += p.arg(QString(), tr("<i>The learned parameters were generated from seed %1 (the "
+                                    "session has none).</i>"))
                     .arg(s.session.hyper.seed);
     return html;
 }

@@ -8,6 +8,17 @@
 
 namespace attnviz::gui::panels {
 
+// ---- the one per-variant table of the GUI --------------------------------------------------
+// Everything else the panels branch on is a core fact (variant_traits, ParameterSpec): a new
+// variant adds its texts here and nowhere else in the GUI.
+struct VariantTexts {
+    QString scores;       // the scores step, short ("QKᵀ", "tanh(w·k + b)")
+    QString scaledBy;     // what a scaling variant divides by, HTML ("√d<sub>k</sub>")
+    QString pooledTitle;  // a single-row (pooling) variant's bar chart title
+    QString pooledHtml;   // and its explanation beside the bars; %1 = n_k, %2 = d_v
+};
+VariantTexts variantTexts(Variant variant);
+
 // HTML (Unicode math, <sub>/<sup>) for the snapshot's variant: the formula, the sizes it ran
 // with (n_q, n_k, d_k, d_v, h, H, √d_k), the temperature and a one-line mask summary.
 QString formulaHtml(const playground::ResultSnapshot& snapshot);

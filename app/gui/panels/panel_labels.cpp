@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/panels/panel_labels.hpp"
 
+#include <QLocale>
+
 #include <cmath>
 
 namespace attnviz::gui::panels {
@@ -22,7 +24,7 @@ QStringList fromTokens(const std::vector<std::string>& tokens, Index count)
 QStringList queryLabels(const playground::ResultSnapshot& s)
 {
     const Index rows = s.outcome.result.weights.rows();
-    if (s.session.variant == Variant::FeedForward)
+    if (variant_traits(s.session.variant).single_query_row)
         return {s.session.query_tokens.empty() ? QStringLiteral("pooled")
                                                : QString::fromStdString(s.session.query_tokens[0])};
     return fromTokens(s.session.query_tokens, rows);
@@ -59,6 +61,14 @@ QString formatNumber(double v)
                                    : QString::number(v, 'g', 3);
     if (s == QStringLiteral("-0")) s = QStringLiteral("0");
     return s.replace(QLatin1Char('-'), QChar(0x2212));
+}
+
+QString formatExact(double v)
+{
+    if (!std::isfinite(v)) return formatNumber(v);
+    QString s = QString::number(v, 'g', QLocale::FloatingPointShortest);
+    if (s.startsWith(QLatin1Char('-'))) s[0] = QChar(0x2212);  // the sign, not the exponent's
+    return s;
 }
 
 QString formatVector(const RowVector& v)

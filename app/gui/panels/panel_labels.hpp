@@ -10,8 +10,8 @@
 
 namespace attnviz::gui::panels {
 
-// The result's query labels: the session's tokens, or "0", "1", … when it has none. Feed-forward
-// pools into one row, labelled by the first query token or "pooled".
+// The result's query labels: the session's tokens, or "0", "1", … when it has none. A variant
+// with a single query row (feed-forward pooling) labels it by the first query token or "pooled".
 QStringList queryLabels(const playground::ResultSnapshot& s);
 // The key labels: the session's key tokens; the query tokens when the keys are the queries
 // (self-attention with only queries named); else "0", "1", ….
@@ -21,6 +21,9 @@ QStringList dimensionLabels(int count);
 
 // Up to 3 significant decimals without trailing zeros ("0.5", "550", "0.333", "-inf").
 QString formatNumber(double v);
+// The shortest text that reads back to exactly `v` ("1", "0.501", "5e-324"): for a value the
+// user set, such as the temperature, which formatNumber would round ("T = 0" for 5e-324).
+QString formatExact(double v);
 // A vector as "[550, 5.5]".
 QString formatVector(const RowVector& v);
 

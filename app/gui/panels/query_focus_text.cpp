@@ -41,10 +41,13 @@ QString weightedSumText(const playground::ResultSnapshot& s, int row)
                    .arg(t.rest_count)
                    .arg(t.rest_count == 1 ? QString() : QStringLiteral("s"))
                    .arg(QString::number(t.rest_weight, 'f', 3));
-    // Projections (multi-head, W_v) mean the output is not literally Σ a_j v_j of the inputs.
-    const Variant v = s.session.variant;
-    const bool projected = v == Variant::MultiHead ||
-                           (v == Variant::DenseSynthesizer && s.outcome.params.find("W_v"));
+    // Projections (multi-head's W_v and W_o, dense W_v) mean the output is not literally
+    // Σ a_j v_j of the inputs.
+    bool projected = false;
+    for (const ParameterSpec& spec : parameter_specs(s.session.variant, {}, s.session.hyper))
+        projected = projected || ((spec.role == ParameterRole::ValueProjection ||
+                                   spec.role == ParameterRole::OutputProjection) &&
+                                  s.outcome.params.find(spec.name));
     if (projected) sum += tr(" (values projected first)");
     return sum + QStringLiteral(" = ") + formatVector(r.output.row(row));
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui/panels/step_inspector_panel.hpp"
 
+#include "gui/panels/formula_text.hpp"
 #include "gui/panels/panel_labels.hpp"
 
 #include "attnviz/widgets/bar_chart_widget.hpp"
@@ -11,6 +12,7 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace attnviz::gui::panels {
@@ -25,19 +27,27 @@ namespace {
 // Small enough that five fit a docked panel's width at a glance, big enough for token labels.
 constexpr QSize kMapMinimum{290, 170};
 constexpr QSize kMaskedMapMinimum{330, 170};
-QString scoreFormula(Variant v)
+// Heads drawn at most: each map is a plot widget, and a session with "hidden" = heads = 1000
+// made a thousand of them (4.8 s, 842 MB) for a computation of 0.07 s. The mean map still
+// averages every head; the header says how many are shown.
+constexpr int kMaxHeadMaps = 16;
+
+// The optional projection the result went through, if the parameters hold one (multi-head
+// W_o, dense W_v): the one whose absence is the identity.
+const ParameterSpec* presentProjection(const std::vector<ParameterSpec>& specs, const Parameters& p)
 {
-    switch (v) {
-    case Variant::Dot:
-    case Variant::ScaledDot: return QStringLiteral("QKᵀ");
-    case Variant::Additive: return QStringLiteral("w_vᵀ tanh(W_q q + W_k k)");
-    case Variant::LuongGeneral: return QStringLiteral("qᵀ W_a k");
-    case Variant::MultiHead: return QStringLiteral("mean of heads");
-    case Variant::DenseSynthesizer: return QStringLiteral("B = W₂ relu(W₁ q + b₁) + b₂");
-    case Variant::RandomSynthesizer: return QStringLiteral("R");
-    case Variant::FeedForward: return QStringLiteral("tanh(w·k + b)");
-    }
-    return {};
+    for (const ParameterSpec& spec : specs)
+        if (spec.neutral == NeutralValue::Identity && p.find(spec.name)) return &spec;
+    return nullptr;
+}
+
+// "W_o" as "W<sub>o</sub>" for rich text.
+QString subscripted(const std::string& name)
+{
+    const QString n = QString::fromStdString(name);
+    const qsizetype underscore = n.indexOf(QLatin1Char('_'));
+    if (underscore < 0) return n;
+    return n.left(underscore) + QStringLiteral("<sub>") + n.mid(underscore + 1) + QStringLiteral("</sub>");
 }
 
 // A view of a matrix inside the snapshot, which it keeps alive.
@@ -177,8 +187,14 @@ void StepInspectorPanel::render(const playground::ResultSnapshotPtr& snapshot)
                          .arg(r.weights.rows() == 1 ? QStringLiteral("y") : QStringLiteral("ies"))
                          .arg(r.weights.cols()));
 
-    const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
-    const bool ff = s.session.variant == Variant::FeedForward;
+    const VariantTraits traits = variant_traits(s.session.variant);
+    const bool multi = traits.uses_heads && !r.heads.empty();
+    const bool ff = traits.single_query_row;
+    if (multi && static_cast<int>(r.heads.size()) > kMaxHeadMaps)
+        header_->setText(header_->text() +
+                         tr(" Heads 1–%1 of %2 are drawn; the mean is over all %2.")
+                             .arg(kMaxHeadMaps)
+                             .arg(r.heads.size()));
     showChain(snapshot);
     showHeads(snapshot);
     showFeedForward(s);
@@ -199,22 +215,26 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     const playground::ResultSnapshot& s = *snapshot;
     const AttentionResult& r = s.outcome.result;
     const Variant v = s.session.variant;
-    HeatmapData scores = baseData(snapshot, r.scores, tr("1. scores\n%1").arg(scoreFormula(v)), tr("score"));
+    const VariantTexts texts = variantTexts(v);
+    const bool multi = variant_traits(v).uses_heads;
+    HeatmapData scores = baseData(snapshot, r.scores, tr("1. scores\n%1").arg(texts.scores), tr("score"));
     scores.extent = s.scoresExtent;
     scores_->setData(std::move(scores));
 
     const bool scaledStep = r.scale != 1.0;
     if (scaledStep) {
-        const QString by = v == Variant::MultiHead ? QStringLiteral("√(h/H)") : QStringLiteral("√d<sub>k</sub>");
-        toScaled_->setText(tr("<big>→</big><br>÷ %1<br>(× %2)").arg(by, formatNumber(r.scale)));
+        toScaled_->setText(tr("<big>→</big><br>÷ %1<br>(× %2)").arg(texts.scaledBy, formatNumber(r.scale)));
         HeatmapData scaled = baseData(snapshot, s.scaled, tr("2. scaled\nscores × %1").arg(formatNumber(r.scale)), tr("scaled score"));
         scaled.extent = s.scaledExtent;
         scaled_->setData(std::move(scaled));
     }
 
     const bool anyMasked = s.maskedCount > 0;
-    toLogits_->setText(tr("<big>→</big><br>÷ T = %1%2")
-                           .arg(formatNumber(s.session.temperature),
+    // T exactly as the user gave it; a long one (0.0123456) on its own line, where the
+    // arrow's fixed width does not cut it.
+    const QString t = formatExact(s.session.temperature);
+    toLogits_->setText(tr("<big>→</big><br>÷ T =%1%2%3")
+                           .arg(t.size() > 6 ? QStringLiteral("<br>") : QStringLiteral(" "), t,
                                 anyMasked ? tr("<br>masked → −∞") : QString()));
     const widgets::SharedBoolMatrix masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
     HeatmapData logits = baseData(snapshot, r.logits, tr("%1. logits\n%2 ÷ T%3")
@@ -233,11 +253,13 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     weights.extras = {{tr("score"), shared(snapshot, r.scores)}, {tr("logit"), shared(snapshot, r.logits)}};
     weights_->setData(std::move(weights));
 
-    const bool projected = (v == Variant::MultiHead && s.outcome.params.find("W_o")) ||
-                           (v == Variant::DenseSynthesizer && s.outcome.params.find("W_v"));
-    toOutput_->setText(v == Variant::MultiHead
-                           ? tr("<big>→</big><br>each head<br>· its V,<br>concat%1").arg(projected ? tr(" · W<sub>o</sub>ᵀ") : QString())
-                           : tr("<big>→</big><br>weights · V%1").arg(projected ? tr(" W<sub>v</sub>ᵀ") : QString()));
+    const std::vector<ParameterSpec> specs =
+        parameter_specs(v, dims_of(s.session.queries, s.session.keys, s.session.values), s.session.hyper);
+    const ParameterSpec* projection = presentProjection(specs, s.outcome.params);
+    const QString projHtml = projection ? subscripted(projection->name) : QString();
+    const QString projText = projection ? QString::fromStdString(projection->name) : QString();
+    toOutput_->setText(multi ? tr("<big>→</big><br>each head<br>· its V,<br>concat%1").arg(projection ? tr(" · %1ᵀ").arg(projHtml) : QString())
+                             : tr("<big>→</big><br>weights · V%1").arg(projection ? tr(" %1ᵀ").arg(projHtml) : QString()));
     HeatmapData out;
     out.values = shared(snapshot, r.output);
     out.extent = s.outputExtent;
@@ -246,8 +268,8 @@ void StepInspectorPanel::showChain(const playground::ResultSnapshotPtr& snapshot
     out.colAxisTitle = tr("output dimension");
     out.valueName = tr("output");
     // Every map's title has two lines, the step and how it is made, so the maps line up.
-    out.title = v == Variant::MultiHead ? tr("output\nheads' outputs, concatenated%1").arg(projected ? tr(" · W_oᵀ") : QString())
-                                        : tr("output\nweights · V%1").arg(projected ? tr(" · W_vᵀ") : QString());
+    out.title = multi ? tr("output\nheads' outputs, concatenated%1").arg(projection ? tr(" · %1ᵀ").arg(projText) : QString())
+                      : tr("output\nweights · V%1").arg(projection ? tr(" · %1ᵀ").arg(projText) : QString());
     output_->setData(std::move(out));
 }
 
@@ -255,8 +277,10 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot
 {
     const playground::ResultSnapshot& s = *snapshot;
     const AttentionResult& r = s.outcome.result;
-    const bool multi = s.session.variant == Variant::MultiHead && !r.heads.empty();
-    const int wanted = multi ? static_cast<int>(r.heads.size()) + 1 : 0;
+    const bool multi = variant_traits(s.session.variant).uses_heads && !r.heads.empty();
+    // The first kMaxHeadMaps heads, then the mean over all of them.
+    const int drawn = multi ? std::min(static_cast<int>(r.heads.size()), kMaxHeadMaps) : 0;
+    const int wanted = multi ? drawn + 1 : 0;
     // Heads sit just before the output arrow; new maps are inserted there.
     while (heads_.size() < wanted) {
         auto* w = new HeatmapWidget(chain_);
@@ -272,7 +296,7 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot
         w->setObjectName(mean ? QStringLiteral("head.mean") : QStringLiteral("head.%1").arg(i));
         HeatmapData d;
         if (mean) {
-            d = baseData(snapshot, r.weights, tr("mean\nover %1 heads").arg(wanted - 1), tr("weight"));
+            d = baseData(snapshot, r.weights, tr("mean\nover %1 heads").arg(r.heads.size()), tr("weight"));
         } else {
             const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
             d = baseData(snapshot, h.weights, tr("head %1\nits own softmax weights").arg(i + 1), tr("weight"));
@@ -286,26 +310,18 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot
 
 void StepInspectorPanel::showFeedForward(const playground::ResultSnapshot& s)
 {
-    if (s.session.variant != Variant::FeedForward) return;
+    if (!variant_traits(s.session.variant).single_query_row) return;
+    const VariantTexts texts = variantTexts(s.session.variant);
     const AttentionResult& r = s.outcome.result;
     BarChartData d;
     d.values = r.weights.row(0);
     d.labels = keyLabels(s);
     if (r.masked.size() != 0)
         for (Index j = 0; j < r.masked.cols(); ++j) d.masked.push_back(r.masked(0, j));
-    d.title = tr("α = softmax(e / T), e_j = tanh(w·k_j + b)");
+    d.title = texts.pooledTitle;
     d.valueName = tr("weight α");
     ffBars_->setData(d);
-    const Index n = r.weights.cols();
-    const Index dv = s.session.values.cols();
-    ffText_->setText(
-        tr("<p>One weight per time step: the bars sum to 1.</p>"
-           "<p><b>RepeatVector(%2)</b> copies the (1 × %1) weights once per feature, and "
-           "<b>Permute</b> turns that into (%1 × %2), the shape of the values. Now α can multiply "
-           "the values element-wise, and the sum over time collapses the (%1 × %2) product into "
-           "the single output row.</p>")
-            .arg(n)
-            .arg(dv));
+    ffText_->setText(texts.pooledHtml.arg(r.weights.cols()).arg(s.session.values.cols()));
 }
 
 }  // namespace attnviz::gui::panels
