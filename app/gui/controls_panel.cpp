@@ -4,13 +4,16 @@
 #include "playground/playground_document.hpp"
 
 #include "attnviz/core/attention.hpp"
+#include "attnviz/core/parameters.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFontMetrics>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLocale>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSlider>
@@ -28,7 +31,62 @@ namespace {
 constexpr double kMinT = 0.01;
 constexpr double kMaxT = 100.0;
 constexpr int kStepsPerDecade = 100;
+// Seeds are whole numbers a session may give up to 2^53 (exact in a double and in JSON).
+constexpr double kMaxSeed = 9007199254740992.0;
+
+QString shortest(double v) { return QString::number(v, 'g', QLocale::FloatingPointShortest); }
+
 }  // namespace
+
+// The temperature box edits [0.01, 100] at 3 decimals, but a session may hold any T > 0
+// (5e-324, 0.0123456, 1e6). Such a value is shown as it is, not as the nearest number the box
+// can hold, and the box keeps the document's value until the user edits it: showing the
+// document must never change it.
+class TemperatureSpinBox : public QDoubleSpinBox {
+public:
+    using QDoubleSpinBox::QDoubleSpinBox;
+
+    void showTemperature(double t)
+    {
+        const double held = std::clamp(std::round(t * 1000.0) / 1000.0, minimum(), maximum());
+        const QString exact = held == t ? QString() : shortest(t);
+        if (exact.size() != exact_.size()) updateGeometry();
+        exact_ = exact;
+        heldValue_ = held;
+        setValue(held);  // the caller blocks signals; setValue rewrites the text from textFromValue
+    }
+    // True while the text is the document's value that the box cannot hold.
+    bool showsExactValue() const { return !exact_.isEmpty() && cleanText() == exact_; }
+
+    // Wide enough for the exact text too (0.0123456 is wider than the range's "100.000").
+    QSize sizeHint() const override
+    {
+        QSize s = QDoubleSpinBox::sizeHint();
+        const QFontMetrics fm(font());
+        const int extra = fm.horizontalAdvance(exact_) - fm.horizontalAdvance(textFromValue(maximum()));
+        if (extra > 0) s.rwidth() += extra;
+        return s;
+    }
+
+protected:
+    QString textFromValue(double v) const override
+    {
+        return !exact_.isEmpty() && v == heldValue_ ? exact_ : QDoubleSpinBox::textFromValue(v);
+    }
+    double valueFromText(const QString& text) const override
+    {
+        return !exact_.isEmpty() && text == exact_ ? heldValue_ : QDoubleSpinBox::valueFromText(text);
+    }
+    QValidator::State validate(QString& text, int& pos) const override
+    {
+        return !exact_.isEmpty() && text == exact_ ? QValidator::Acceptable
+                                                   : QDoubleSpinBox::validate(text, pos);
+    }
+
+private:
+    QString exact_;  // the document's value as text, when the box cannot hold it exactly
+    double heldValue_ = 0;
+};
 
 int ControlsPanel::sliderFromTemperature(double t)
 {
@@ -69,7 +127,7 @@ ControlsPanel::ControlsPanel(PlaygroundDocument* document, QWidget* parent)
     tempSlider_->setPageStep(kStepsPerDecade / 2);
     tempSlider_->setToolTip(tr("Softmax temperature on a log scale from 0.01 (sharp, almost "
                                "one-hot) to 100 (flat, almost uniform); 1 is the plain softmax"));
-    tempSpin_ = new QDoubleSpinBox(tempBox);
+    tempSpin_ = new TemperatureSpinBox(tempBox);
     tempSpin_->setRange(kMinT, kMaxT);
     tempSpin_->setDecimals(3);
     tempSpin_->setSingleStep(0.1);
@@ -100,17 +158,19 @@ ControlsPanel::ControlsPanel(PlaygroundDocument* document, QWidget* parent)
     // ---- generated parameters ----
     auto* paramBox = new QGroupBox(tr("Learned parameters"), this);
     auto* paramForm = new QFormLayout(paramBox);
+    // The ranges are the core's limits: a session's value is always what the box shows.
     hidden_ = new QSpinBox(paramBox);
-    hidden_->setRange(1, 1024);
+    hidden_->setRange(1, int(kMaxHidden));
     hidden_->setKeyboardTracking(false);
     hidden_->setToolTip(tr("Hidden size h of additive and multi-head attention; changing it "
                            "regenerates their weights"));
     heads_ = new QSpinBox(paramBox);
-    heads_->setRange(1, 64);
+    heads_->setRange(1, int(kMaxHeads));
     heads_->setKeyboardTracking(false);
     heads_->setToolTip(tr("Number of heads H of multi-head attention (must divide h)"));
-    seed_ = new QSpinBox(paramBox);
-    seed_->setRange(0, 999999);
+    seed_ = new QDoubleSpinBox(paramBox);
+    seed_->setDecimals(0);
+    seed_->setRange(0, kMaxSeed);
     seed_->setKeyboardTracking(false);
     seed_->setToolTip(tr("Random seed of generated weights: the same seed gives the same weights"));
     regenerate_ = new QPushButton(tr("Regenerate weights"), paramBox);
@@ -135,6 +195,12 @@ ControlsPanel::ControlsPanel(PlaygroundDocument* document, QWidget* parent)
     connect(tempSpin_, &QDoubleSpinBox::valueChanged, this, [this](double t) {
         if (t != document_->temperature()) document_->setTemperature(t);
     });
+    // Typing the very number the box holds for an exact value it cannot show (0.01 for
+    // 5e-324) changes no value, hence no valueChanged: the typed text is the edit.
+    connect(tempSpin_, &QDoubleSpinBox::editingFinished, this, [this] {
+        if (!tempSpin_->showsExactValue() && tempSpin_->value() != document_->temperature())
+            document_->setTemperature(tempSpin_->value());
+    });
     connect(validLen_, &QSpinBox::valueChanged, this, [this](int n) {
         document_->setValidLengths(n == 0 ? std::vector<Index>{} : std::vector<Index>{Index(n)});
         syncFromDocument();
@@ -152,7 +218,7 @@ ControlsPanel::ControlsPanel(PlaygroundDocument* document, QWidget* parent)
         if (Index(n) != document_->hyper().num_heads) document_->setNumHeads(n);
         syncFromDocument();
     });
-    connect(seed_, &QSpinBox::valueChanged, this, [this](int s) {
+    connect(seed_, &QDoubleSpinBox::valueChanged, this, [this](double s) {
         if (std::uint64_t(s) != document_->hyper().seed) document_->setSeed(std::uint64_t(s));
         syncFromDocument();
     });
@@ -164,6 +230,8 @@ ControlsPanel::ControlsPanel(PlaygroundDocument* document, QWidget* parent)
     syncFromDocument();
 }
 
+QDoubleSpinBox* ControlsPanel::temperatureSpin() const { return tempSpin_; }
+
 void ControlsPanel::syncFromDocument()
 {
     // Blockers: showing the document's state must not push it back as a new edit.
@@ -173,7 +241,7 @@ void ControlsPanel::syncFromDocument()
     variant_->setCurrentIndex(variant_->findData(QString::fromLatin1(variant_id(v).data(),
                                                                      qsizetype(variant_id(v).size()))));
     tempSlider_->setValue(sliderFromTemperature(document_->temperature()));
-    tempSpin_->setValue(document_->temperature());
+    tempSpin_->showTemperature(document_->temperature());
 
     const MaskSpec& m = document_->mask();
     validLen_->setMaximum(int(std::max<Index>(1, document_->keyCount())));
@@ -183,12 +251,13 @@ void ControlsPanel::syncFromDocument()
     clearMask_->setEnabled(m.matrix.size() != 0 && m.matrix.any());
 
     const ParamHyper& h = document_->hyper();
+    // Within the ranges by the core's checks (check_hyper, whole seeds up to 2^53).
     hidden_->setValue(int(h.hidden));
     heads_->setValue(int(h.num_heads));
-    seed_->setValue(int(std::min<std::uint64_t>(h.seed, 999999)));
-    const bool usesHidden = v == Variant::Additive || v == Variant::MultiHead;
-    hidden_->setEnabled(usesHidden);
-    heads_->setEnabled(v == Variant::MultiHead);
+    seed_->setValue(double(h.seed));
+    const VariantTraits traits = variant_traits(v);
+    hidden_->setEnabled(traits.uses_hidden);
+    heads_->setEnabled(traits.uses_heads);
     const bool hasParams = !document_->parameters().empty();
     seed_->setEnabled(hasParams);
     regenerate_->setEnabled(hasParams);

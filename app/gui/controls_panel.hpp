@@ -19,6 +19,8 @@ class PlaygroundDocument;
 
 namespace attnviz::gui {
 
+class TemperatureSpinBox;
+
 class ControlsPanel : public QWidget {
     Q_OBJECT
 
@@ -27,7 +29,10 @@ public:
 
     QComboBox* variantPicker() const { return variant_; }
     QSlider* temperatureSlider() const { return tempSlider_; }
-    QDoubleSpinBox* temperatureSpin() const { return tempSpin_; }
+    QDoubleSpinBox* temperatureSpin() const;
+    QSpinBox* hiddenSpin() const { return hidden_; }
+    QSpinBox* headsSpin() const { return heads_; }
+    QDoubleSpinBox* seedSpin() const { return seed_; }
 
     // Slider position ↔ temperature: log10 scale over [0.01, 100], 100 steps per decade.
     static int sliderFromTemperature(double t);
@@ -39,13 +44,13 @@ private:
     playground::PlaygroundDocument* document_;
     QComboBox* variant_;
     QSlider* tempSlider_;
-    QDoubleSpinBox* tempSpin_;
+    TemperatureSpinBox* tempSpin_;
     QSpinBox* validLen_;
     QCheckBox* causal_;
     QPushButton* clearMask_;
     QSpinBox* hidden_;
     QSpinBox* heads_;
-    QSpinBox* seed_;
+    QDoubleSpinBox* seed_;
     QPushButton* regenerate_;
 };
 
