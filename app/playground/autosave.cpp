@@ -33,8 +33,11 @@ AutosaveManager::AutosaveManager(PlaygroundDocument* document, const QString& di
     if (document_) {
         connect(document_, &PlaygroundDocument::changed, this, [this] { dirty_ = true; });
         // Saved (or loaded) by the user: the autosave is older than what is on disk.
+        // A session just recovered is loaded (which may say "clean") and then marked
+        // modified: from then on "clean" means saved again.
         connect(document_, &PlaygroundDocument::modifiedChanged, this, [this](bool modified) {
-            if (!modified && !recoverable_) removeFile();
+            if (modified) keepRecovered_ = false;
+            else if (!recoverable_ && !keepRecovered_) removeFile();
         });
     }
     connect(&timer_, &QTimer::timeout, this, &AutosaveManager::autosaveNow);
@@ -77,11 +80,15 @@ std::optional<Session> AutosaveManager::takeAutosave(QString* error)
     if (!recoverable_) return std::nullopt;
     SessionReadResult r = readSessionFile(path_);
     recoverable_ = false;
-    removeFile();
     if (!r.ok()) {
+        removeFile();  // unreadable: nothing in it to keep
         if (error) *error = r.error;
         return std::nullopt;
     }
+    // The file stays: until the next autosave replaces it, it is the only copy of the recovered
+    // session on disk, and a second crash before that tick must not lose it. Loading it into
+    // the document (which may report "clean" on the way) does not remove it either.
+    keepRecovered_ = true;
     dirty_ = true;  // the window loads it and calls markModified(): the next tick rewrites it
     return std::move(r.session);
 }
@@ -89,6 +96,7 @@ std::optional<Session> AutosaveManager::takeAutosave(QString* error)
 void AutosaveManager::discardAutosave()
 {
     recoverable_ = false;
+    keepRecovered_ = false;
     removeFile();
 }
 

@@ -52,8 +52,10 @@ public:
     // A file left by a crashed run in this instance's slot. Until it is taken or discarded,
     // autosave does not overwrite it.
     bool hasRecoverableAutosave() const { return recoverable_; }
-    // Reads the recoverable session (and removes the file: autosave writes it again once the
-    // restored document is modified). nullopt with `error` when it does not parse.
+    // Reads the recoverable session. The file stays on disk, holding the recovered state, until
+    // the next autosave replaces it (or the user saves, or the program ends cleanly), so a
+    // second crash before that tick loses nothing. nullopt with `error` when it does not parse
+    // (the unreadable file is removed).
     std::optional<Session> takeAutosave(QString* error = nullptr);
     void discardAutosave();
 
@@ -75,6 +77,9 @@ private:
     int intervalMs_ = 30000;
     bool recoverable_ = false;
     bool dirty_ = false;  // changed since the last autosave
+    // Between takeAutosave() and the document becoming modified (the window loads the session,
+    // which may report "clean", then marks it modified): "clean" does not mean saved then.
+    bool keepRecovered_ = false;
 };
 
 }  // namespace attnviz::playground

@@ -75,6 +75,7 @@ private slots:
     void export_csv_reads_back_exactly();
     void autosave_writes_after_interval_and_recovers();
     void autosave_instances_do_not_clobber();
+    void recovered_session_survives_a_second_crash();
     void settings_round_trip();
     void recent_files();
 
@@ -286,6 +287,49 @@ void TestPlaygroundFiles::autosave_writes_after_interval_and_recovers()
     QVERIFY(doc.isModified());
     QCOMPARE(write_session(doc.toSession()), write_session(edited));
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(autosavePath), 5000);  // autosaving again
+}
+
+void TestPlaygroundFiles::recovered_session_survives_a_second_crash()
+{
+    // Issue 11: after recovery the file was deleted and nothing written until the next 30 s
+    // tick, so a kill -9 in between lost the recovered edit. The file must hold the recovered
+    // session from the moment it is taken until a newer autosave replaces it.
+    QTemporaryDir data;
+    PlaygroundDocument edited;
+    editEverything(edited);
+    const Session crashedSession = edited.toSession();
+    const QByteArray crashed = QByteArray::fromStdString(write_session(crashedSession));
+    writeBytes(data.filePath(QStringLiteral("autosave.json")), crashed);
+
+    PlaygroundDocument doc;
+    doc.loadSession(load_preset(QStringLiteral("dot")));
+    // The user typed something before answering the question: loading the recovered session
+    // then reports "clean" on its way, which must not count as "saved".
+    QVERIFY(doc.queriesModel()->setValue(0, 0, 4.0));
+    AutosaveManager autosave(&doc, data.path());
+    autosave.setIntervalMs(0);  // no tick: only what takeAutosave leaves behind is on disk
+    QVERIFY(autosave.hasRecoverableAutosave());
+    const QString file = autosave.autosavePath();
+
+    QString error;
+    const std::optional<Session> recovered = autosave.takeAutosave(&error);
+    QVERIFY2(recovered, qPrintable(error));
+    QCOMPARE(readBytes(file), crashed);  // still there right after it was taken
+    QSignalSpy modified(&doc, &PlaygroundDocument::modifiedChanged);
+    doc.loadSession(*recovered);
+    QVERIFY(modified.count() >= 1 && !modified.last().at(0).toBool());  // "clean" on the way
+    doc.markModified();
+    // A second crash now (no destructor, no tick) leaves exactly the recovered session.
+    QCOMPARE(readBytes(file), crashed);
+
+    // The next autosave replaces it with the newer state...
+    QVERIFY(doc.queriesModel()->setValue(0, 0, 5.0));
+    QVERIFY(autosave.autosaveNow());
+    QCOMPARE(readBytes(file).toStdString(), write_session(doc.toSession()));
+    QVERIFY(readBytes(file) != crashed);
+    // ...and from then on saving removes it as usual.
+    doc.setClean();
+    QVERIFY(!QFile::exists(file));
 }
 
 void TestPlaygroundFiles::autosave_instances_do_not_clobber()
