@@ -105,7 +105,20 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The children are deleted by ~QWidget, after this destructor, when this object is no
+    // longer a MainWindow: the document first (it was created first), whose destructor clears
+    // the undo stack, whose cleanChanged becomes modifiedChanged. Still connected, that called
+    // updateTitle() on the half-destroyed window (UBSan: "member call on address ... which
+    // does not point to an object of type MainWindow"), and the panels' slots on a document
+    // in its destructor. So the document talks to nobody from here on, and the window's
+    // helpers no longer talk to the window.
+    document_->disconnect();
+    for (QObject* sender : {static_cast<QObject*>(controller_), static_cast<QObject*>(files_),
+                            static_cast<QObject*>(autosave_), static_cast<QObject*>(windows_)})
+        if (sender) sender->disconnect(this);
+}
 
 void MainWindow::buildCentral()
 {
@@ -214,6 +227,8 @@ void MainWindow::addResultPanelDocks()
     QDockWidget* formulaDock =
         addDock(formula, tr("Formula"), QStringLiteral("formulaDock"), Qt::RightDockWidgetArea);
     connect(controller_, &RecomputeController::resultReady, formula, &FormulaView::showResult);
+    connect(formula, &FormulaView::neededHeightChanged, this, &MainWindow::fitFormulaDock,
+            Qt::QueuedConnection);  // after the layout pass that caused it
 
     auto* steps = new StepInspectorPanel;
     steps->setObjectName(QStringLiteral("stepInspector"));
@@ -269,9 +284,33 @@ void MainWindow::applyDefaultDockSizes()
     QDockWidget* editors = dock("editorsDock");
     if (formula && editors) resizeDocks({formula, editors}, {h / 4, h / 2}, Qt::Vertical);
     // The step chain needs ~330 px to show its small heatmaps with their labels; on short
-    // screens it gets less and scrolls.
+    // screens it gets less and scrolls. 40 % of a 760 px window leaves the formula above the
+    // editors room for its last line (fitFormulaDock).
     if (QDockWidget* steps = dock("stepInspectorDock"))
-        resizeDocks({steps}, {std::clamp(h * 42 / 100, 200, 360)}, Qt::Vertical);
+        resizeDocks({steps}, {std::clamp(h * 40 / 100, 200, 360)}, Qt::Vertical);
+}
+
+void MainWindow::fitFormulaDock()
+{
+    // Issue 11: at the default size the formula's last line was cut. When the text does not
+    // fit, the formula takes room from the matrix editors below it (their small tables leave
+    // space), up to 3/5 of the two and never below the editors' minimum; a panel that fits is
+    // left as the user sized it.
+    auto* formula = findChild<panels::FormulaView*>(QStringLiteral("formula"));
+    auto* formulaDock = findChild<QDockWidget*>(QStringLiteral("formulaDock"));
+    auto* editorsDock = findChild<QDockWidget*>(QStringLiteral("editorsDock"));
+    if (!formula || !formulaDock || !editorsDock || formulaDock->isFloating() || editorsDock->isFloating() ||
+        !formulaDock->isVisible() || !editorsDock->isVisible() ||
+        dockWidgetArea(formulaDock) != dockWidgetArea(editorsDock) ||
+        tabifiedDockWidgets(formulaDock).contains(editorsDock))
+        return;
+    const int missing = formula->neededHeight() - formula->height();
+    if (missing <= 0) return;
+    const int total = formulaDock->height() + editorsDock->height();
+    const int editorsMin = std::max(editorsDock->minimumSizeHint().height(), editorsDock->minimumHeight());
+    const int target = std::min({formulaDock->height() + missing, total - editorsMin, total * 3 / 5});
+    if (target <= formulaDock->height()) return;
+    resizeDocks({formulaDock, editorsDock}, {target, total - target}, Qt::Vertical);
 }
 
 void MainWindow::restoreLayout()
@@ -322,10 +361,11 @@ void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
     widgets::HeatmapData data;
     data.values = widgets::SharedMatrix::of(snapshot, r.weights);
     data.masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
-    // feed_forward pools every query into one row: label it so rather than with token 0.
+    // Feed-forward pools every query into one row: label it so rather than with token 0. A
+    // one-query dot product is not pooled: its row is query 0.
     if (r.weights.rows() == Index(s.query_tokens.size()))
         for (const std::string& t : s.query_tokens) data.rowLabels << QString::fromStdString(t);
-    else if (r.weights.rows() == 1)
+    else if (variant_traits(s.variant).single_query_row)
         data.rowLabels << tr("pooled");
     // Self-attention files leave keys (and their tokens) out: the keys are the queries then.
     const bool selfAttention = s.key_tokens.empty() && s.keys.rows() == s.queries.rows() &&

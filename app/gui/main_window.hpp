@@ -79,6 +79,9 @@ public:
     // Dock sizes in proportion to the window's size (after a resize that is not the user's:
     // start-up without saved state, screenshots).
     void applyDefaultDockSizes();
+    // Gives the formula panel the height its text needs when the text is cut off, from the
+    // matrix editors below it (see main_window.cpp).
+    void fitFormulaDock();
 
     // Light/dark/system palette on the whole application (Fusion style), remembered.
     void applyPalette(int palette);  // AppSettings::Palette as int

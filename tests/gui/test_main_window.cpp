@@ -6,6 +6,7 @@
 #include "gui/file_controller.hpp"
 #include "gui/main_window.hpp"
 #include "gui/panels/compare_panel.hpp"
+#include "gui/panels/formula_view.hpp"
 #include "gui/panels/step_inspector_panel.hpp"
 #include "playground/autosave.hpp"
 #include "playground/playground_document.hpp"
@@ -22,6 +23,9 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSpinBox>
 #include <QSlider>
 #include <QDir>
 #include <QDockWidget>
@@ -379,6 +383,181 @@ private slots:
         QCOMPARE(write_session(w.document()->toSession()), edited);
         QVERIFY(w.document()->isModified());
         QVERIFY(w.windowTitle().contains("recovered"));
+    }
+
+    void recoveredSessionStaysOnDiskUntilReplaced()
+    {
+        // Issue 11: a kill -9 between recovery and the next autosave tick lost the recovered
+        // session. After the window recovers it, the file on disk still holds it.
+        QTemporaryDir autosaveDir;
+        QSettings settings(dir_.filePath("recover.ini"), QSettings::IniFormat);
+        MainWindow::Options o;
+        o.persistLayout = false;
+        o.settings = &settings;
+        o.autosaveDir = autosaveDir.path();
+        Session crashed = load_preset(QStringLiteral("luong-general"));
+        crashed.temperature = 0.25;
+        const std::string text = write_session(crashed);
+        {
+            QFile f(autosaveDir.filePath("autosave.json"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text.data(), qint64(text.size()));
+        }
+        o.prompts = true;
+        bool asked = false;
+        QTimer poll;
+        connect(&poll, &QTimer::timeout, this, [&] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (auto* box = qobject_cast<QMessageBox*>(w); box && box->isVisible()) {
+                    asked = true;
+                    box->button(QMessageBox::Yes)->click();
+                }
+        });
+        poll.start(20);
+        auto w = std::make_unique<MainWindow>(o);
+        w->show();
+        QTRY_VERIFY(asked);
+        poll.stop();
+        QCOMPARE(write_session(w->document()->toSession()), text);
+        // The crash comes now, before any tick: the file is what was recovered.
+        QFile f(autosaveDir.filePath("autosave.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll().toStdString(), text);
+        f.close();
+        // A clean exit still removes it.
+        w.reset();
+        QVERIFY(!QFile::exists(autosaveDir.filePath("autosave.json")));
+    }
+
+    void controlsShowTheSessionsValues()
+    {
+        // Issue 11: the Heads box showed 64 (its maximum) while the formula said H = 1000, and
+        // the temperature box 0.010 for T = 5e-324. Showing the document never changes it.
+        Session s = load_preset(QStringLiteral("tf-tutorial"));
+        s.variant = Variant::MultiHead;
+        s.queries = s.queries.topRows(2);
+        s.query_tokens.resize(2);
+        s.params_given = false;
+        s.hyper.hidden = 1000;
+        s.hyper.num_heads = 1000;
+        s.hyper.seed = 123456789012345;
+        window_->document()->loadSession(s);
+        settle();
+        gui::ControlsPanel* c = window_->controlsPanel();
+        QCOMPARE(c->headsSpin()->value(), 1000);
+        QCOMPARE(c->hiddenSpin()->value(), 1000);
+        QCOMPARE(c->seedSpin()->value(), 123456789012345.0);
+        QCOMPARE(c->headsSpin()->maximum(), int(kMaxHeads));
+        QCOMPARE(window_->document()->hyper().num_heads, Index(1000));
+        QVERIFY2(window_->errorBanner()->isHidden(), qPrintable(window_->errorBanner()->text()));
+        QCOMPARE(window_->controller()->latestResult()->outcome.result.heads.size(), std::size_t(1000));
+        // The step inspector draws the first 16 heads and the mean, and says so.
+        auto* steps = window_->findChild<gui::panels::StepInspectorPanel*>();
+        QVERIFY(steps);
+        steps->setOnScreen(true);
+        QCOMPARE(steps->headMaps().size(), 17);
+        QVERIFY(steps->findChildren<widgets::HeatmapWidget*>().size() <= 5 + 17);
+        // Beyond the limit, the document refuses with the core's message.
+        QSignalSpy rejected(window_->document(), &playground::PlaygroundDocument::inputRejected);
+        QVERIFY(!window_->document()->setNumHeads(kMaxHeads + 1));
+        QVERIFY2(rejected.last().at(0).toString().contains(QLatin1String("above the limit of 65536")),
+                 qPrintable(rejected.last().at(0).toString()));
+        QCOMPARE(window_->document()->hyper().num_heads, Index(1000));
+
+        // T = 5e-324: the box cannot hold it, so it says it, and keeps it.
+        Session cold = load_preset(QStringLiteral("tf-tutorial"));
+        cold.temperature = 5e-324;
+        window_->document()->loadSession(cold);
+        QCoreApplication::processEvents();
+        QDoubleSpinBox* t = c->temperatureSpin();
+        QCOMPARE(t->text(), QStringLiteral("5e-324"));
+        QCOMPARE(window_->document()->temperature(), 5e-324);
+        t->setFocus();
+        emit t->editingFinished();  // focus leaves without an edit
+        QCOMPARE(window_->document()->temperature(), 5e-324);
+        QVERIFY(!window_->document()->isModified());
+        // A value the box holds shows plainly; a user edit is a document edit.
+        t->setValue(0.5);
+        QCOMPARE(window_->document()->temperature(), 0.5);
+        QCOMPARE(t->text(), QStringLiteral("0.500"));
+        // Typing the very number the box held for 5e-324 (0.010) is an edit too.
+        window_->document()->undoStack()->undo();
+        QCOMPARE(window_->document()->temperature(), 5e-324);
+        QCOMPARE(t->text(), QStringLiteral("5e-324"));
+        auto* edit = t->findChild<QLineEdit*>();
+        QVERIFY(edit);
+        edit->selectAll();
+        QTest::keyClicks(edit, QStringLiteral("0.01"));
+        emit t->editingFinished();
+        QCOMPARE(window_->document()->temperature(), 0.01);
+    }
+
+    void pooledOnlyLabelsPooling()
+    {
+        // Issue 11: a one-query dot result labelled its row "pooled"; only feed-forward pools.
+        Session one = load_preset(QStringLiteral("tf-tutorial"));
+        one.variant = Variant::Dot;
+        one.queries = one.queries.topRows(1);
+        one.query_tokens.clear();
+        window_->document()->loadSession(one);
+        settle();
+        QCOMPARE(shownWeights().rows(), Index(1));
+        QVERIFY(!window_->heatmap()->data().rowLabels.contains(QStringLiteral("pooled")));
+        Session ff = load_preset(QStringLiteral("feed-forward"));
+        ff.query_tokens.clear();  // a lone query token would name the row
+        window_->document()->loadSession(ff);
+        settle();
+        QCOMPARE(window_->heatmap()->data().rowLabels, QStringList{QStringLiteral("pooled")});
+    }
+
+    void formulaFitsAtTheDefaultSize()
+    {
+        // Issue 11: at the default window size the formula panel's last line was cut.
+        window_->resize(1280, 760);
+        window_->applyDefaultDockSizes();
+        settle();
+        auto* formula = window_->findChild<gui::panels::FormulaView*>(QStringLiteral("formula"));
+        QVERIFY(formula);
+        QVERIFY(formula->toPlainText().contains(QStringLiteral("temperature T = 1")));
+        // The fit is queued after the layout pass that showed the text.
+        QTRY_VERIFY2(formula->height() >= formula->neededHeight(),
+                     qPrintable(QStringLiteral("%1 < %2").arg(formula->height()).arg(formula->neededHeight())));
+        // The editors keep their minimum.
+        auto* editors = window_->findChild<QDockWidget*>(QStringLiteral("editorsDock"));
+        QVERIFY(editors->height() >= editors->minimumSizeHint().height());
+    }
+
+    void noSlotOfADestroyedWindowRuns()
+    {
+        // Issue 11 (UBSan): edit a cell, Ctrl+Q, Discard. ~PlaygroundDocument clears its undo
+        // stack, whose cleanChanged became modifiedChanged → MainWindow::updateTitle() on a
+        // window already past ~MainWindow. The title slot marks the window (un)modified,
+        // which sends it a ModifiedChange event: none may arrive once destruction began.
+        struct Probe : QObject {
+            bool destroying = false;
+            int lateEvents = 0;
+            bool eventFilter(QObject*, QEvent* e) override
+            {
+                if (destroying && (e->type() == QEvent::ModifiedChange || e->type() == QEvent::WindowTitleChange))
+                    ++lateEvents;
+                return false;
+            }
+        } probe;
+        widgets::MatrixTableModel* q = window_->document()->queriesModel();
+        QVERIFY(q->setData(q->index(0, 0), 7.5));
+        settle();
+        QVERIFY(window_->isWindowModified());
+        window_->installEventFilter(&probe);
+        // Ctrl+Q; with prompts off, closing discards without asking.
+        QAction* quit = nullptr;
+        for (QAction* a : window_->findChildren<QAction*>())
+            if (a->shortcut() == QKeySequence(QStringLiteral("Ctrl+Q"))) quit = a;
+        QVERIFY(quit);
+        quit->trigger();
+        QVERIFY(!window_->isVisible());
+        probe.destroying = true;
+        window_.reset();
+        QCOMPARE(probe.lateEvents, 0);
     }
 
     void corruptFileShowsDialogAndKeepsSession()
