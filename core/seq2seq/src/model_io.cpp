@@ -156,9 +156,11 @@ LoadedModel load_model(const io::SafetensorsFile& file)
     // Each parameter has its own tensor of exactly its shape (checked below), so a model whose
     // sizes imply more parameters than the file holds elements cannot be valid: refuse it
     // before the model's memory is taken (a file of a few kB could otherwise ask for GBs).
+    // Up to kSmallModelParameters the model is made anyway, so that the tensor-by-tensor check
+    // below names the missing or misshapen tensor.
     std::int64_t held = 0;
     for (const io::SafetensorsEntry& e : file.tensors()) held += e.element_count();
-    if (const std::int64_t needed = parameter_count(c); needed > held)
+    if (const std::int64_t needed = parameter_count(c); needed > held && needed > kSmallModelParameters)
         fail(path, "the tensor shapes imply " + std::to_string(needed) + " parameters (vocabularies " +
                        std::to_string(c.src_vocab) + "/" + std::to_string(c.tgt_vocab) + ", embed " +
                        std::to_string(c.embed) + ", hidden " + std::to_string(c.hidden) + ", layers " +

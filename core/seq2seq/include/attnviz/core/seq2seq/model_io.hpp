@@ -39,7 +39,10 @@ inline constexpr int kMaxModelSteps = 1000;
 //   log-probability), so the file is refused naming the tensor and the element.
 inline constexpr double kMaxWeightMagnitude = 1e6;
 // Besides these, the parameters the sizes imply must all be in the file (each in its own
-// tensor), so a model never needs more memory than a small multiple of its file's size.
+// tensor): a model that would need more parameters than the file holds values, and more than
+// kSmallModelParameters (4 Mi, 16 MB of floats), is refused before it is made. A model therefore
+// never takes more memory than a small multiple of its file's size or of 16 MB.
+inline constexpr std::int64_t kSmallModelParameters = std::int64_t{1} << 22;
 
 // The number of parameters (floats) of the d2l model of `config`: what load_model checks
 // against the elements the file holds before it allocates.
