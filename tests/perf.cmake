@@ -9,3 +9,6 @@ target_include_directories(test_multi_head_blocks PRIVATE ${PROJECT_SOURCE_DIR}/
 # Per-head statistics read in place, equal to the materialising computation they replaced.
 attnviz_add_test(test_head_statistics_in_place
   SOURCES core/test_head_statistics_in_place.cpp LIBS attnviz::inspect)
+
+# Labels drawn whole: heatmap positions of 10000 and more, the head view's captions (issue 11).
+attnviz_add_test(test_label_widths SOURCES widgets/test_label_widths.cpp LIBS attnviz::widgets)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/widgets/inspector/head_lines_widget.hpp"
 
+#include "attnviz/widgets/text_width.hpp"
+
 #include <QMouseEvent>
 #include <QPaintEvent>
 #include <QPainter>
@@ -40,14 +42,60 @@ void HeadLinesWidget::setData(QStringList queryTokens, QStringList keyTokens, QV
     m_queries = std::move(queryTokens);
     m_keys = std::move(keyTokens);
     m_heads = std::move(heads);
-    const QFontMetrics fm = fontMetrics();
-    m_columnWidth = fm.horizontalAdvance(QStringLiteral("000"));
-    for (const QStringList* list : {&m_queries, &m_keys})
-        for (const QString& s : *list) m_columnWidth = std::min(kMaxColumnWidth, std::max(m_columnWidth, fm.horizontalAdvance(s)));
-    m_columnWidth += 12;
+    updateColumnWidth();
     if (m_hoverIndex >= static_cast<int>(std::max(m_queries.size(), m_keys.size()))) m_hoverSide = Side::None, m_hoverIndex = -1;
     updateGeometry();
     update();
+}
+
+QString HeadLinesWidget::caption(Side side)
+{
+    return side == Side::Query ? tr("Queries") : side == Side::Key ? tr("Keys") : QString();
+}
+
+QFont HeadLinesWidget::captionFont() const
+{
+    QFont bold = font();
+    bold.setBold(true);
+    return bold;
+}
+
+void HeadLinesWidget::updateColumnWidth()
+{
+    // Wide enough for the longest token (up to kMaxColumnWidth; longer ones are elided) and
+    // for the bold column captions, which are never cut: with one-digit tokens the column was
+    // narrower than "Queries", and the caption lost its first letter (issue 11).
+    int widest = textWidth(font(), QStringLiteral("000"));
+    for (const QStringList* list : {&m_queries, &m_keys})
+        for (const QString& s : *list) {
+            widest = std::max(widest, textWidth(font(), s));
+            if (widest >= kMaxColumnWidth) break;
+        }
+    widest = std::min(widest, kMaxColumnWidth);
+    for (Side side : {Side::Query, Side::Key}) widest = std::max(widest, textWidth(captionFont(), caption(side)));
+    m_columnWidth = widest + 12;  // the token's box leaves 4 px before and 6 px after the text
+}
+
+QRect HeadLinesWidget::captionRect(Side side) const { return captionRect(side, geometryFor(size())); }
+
+QRect HeadLinesWidget::captionRect(Side side, const Geometry& g) const
+{
+    const int h = QFontMetrics(captionFont()).height();
+    // The query caption ends 6 px before the lines start, as the tokens do; the key caption
+    // starts 4 px after them.
+    if (side == Side::Query) return {g.left, 2, g.columnWidth - 6, h};
+    if (side == Side::Key) return {g.left + g.width - g.columnWidth + 4, 2, g.columnWidth - 4, h};
+    return {};
+}
+
+void HeadLinesWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange) {
+        updateColumnWidth();
+        updateGeometry();
+        update();
+    }
+    QWidget::changeEvent(event);
 }
 
 void HeadLinesWidget::setThreshold(double t)
@@ -119,11 +167,9 @@ int HeadLinesWidget::paintAll(QPainter& painter, QSize size, QRect exposed) cons
         return 0;
     }
     const Geometry g = geometryFor(size);
-    QFont bold = font();
-    bold.setBold(true);
-    painter.setFont(bold);
-    painter.drawText(QRect(g.left, 2, g.columnWidth - 6, fm.height()), Qt::AlignRight, tr("Queries"));
-    painter.drawText(QRect(g.left + g.width - g.columnWidth + 4, 2, g.columnWidth, fm.height()), Qt::AlignLeft, tr("Keys"));
+    painter.setFont(captionFont());
+    painter.drawText(captionRect(Side::Query, g), Qt::AlignRight, caption(Side::Query));
+    painter.drawText(captionRect(Side::Key, g), Qt::AlignLeft, caption(Side::Key));
     painter.setFont(font());
 
     // Tokens, with the hovered one highlighted; text thinned when rows are shorter than a line.

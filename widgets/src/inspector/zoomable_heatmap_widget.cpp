@@ -2,6 +2,7 @@
 #include "attnviz/widgets/inspector/zoomable_heatmap_widget.hpp"
 
 #include "attnviz/core/inspect/downsample.hpp"
+#include "attnviz/widgets/text_width.hpp"
 
 #include <QMouseEvent>
 #include <QPainter>
@@ -19,14 +20,16 @@ constexpr int kMaxRowLabelWidth = 100;     // px; longer tokens are elided
 constexpr int kMaxColumnLabelHeight = 80;  // px; column labels are written upwards
 constexpr double kWheelStep = 1.0015;      // zoom factor per 1/8 degree of wheel
 
-int maxAdvance(const QFontMetrics& fm, const QStringList& labels, int cap)
+// The widest label's whole pixels (textWidth), at least "000"'s and at most `cap`.
+int maxAdvance(const QFont& font, const QStringList& labels, int cap)
 {
-    int w = fm.horizontalAdvance(QStringLiteral("000"));
+    const QFontMetricsF fm(font);
+    double w = fm.horizontalAdvance(QStringLiteral("000"));
     for (const QString& s : labels) {
         w = std::max(w, fm.horizontalAdvance(s));
         if (w >= cap) return cap;
     }
-    return w;
+    return std::min(cap, static_cast<int>(std::ceil(w)) + 1);  // as textWidth() rounds
 }
 
 }  // namespace
@@ -55,6 +58,16 @@ void ZoomableHeatmapWidget::setData(inspect::HeadView values, QStringList rowLab
     if (!sameShape) m_view = QRectF(QPointF(0, 0), dataSize());
     update();
     if (!sameShape) emit visibleRangeChanged(m_view);
+}
+
+void ZoomableHeatmapWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::FontChange) {  // the label margins are measured in the font
+        updateLabelMargins();
+        m_cache = QImage();
+        update();
+    }
+    QWidget::changeEvent(event);
 }
 
 void ZoomableHeatmapWidget::clear()
@@ -88,9 +101,8 @@ QSizeF ZoomableHeatmapWidget::dataSize() const
 
 void ZoomableHeatmapWidget::updateLabelMargins()
 {
-    const QFontMetrics fm = fontMetrics();
-    m_rowLabelWidth = maxAdvance(fm, m_rowLabels, kMaxRowLabelWidth);
-    m_columnLabelHeight = maxAdvance(fm, m_columnLabels, kMaxColumnLabelHeight);
+    m_rowLabelWidth = maxAdvance(font(), m_rowLabels, kMaxRowLabelWidth);
+    m_columnLabelHeight = maxAdvance(font(), m_columnLabels, kMaxColumnLabelHeight);
 }
 
 ZoomableHeatmapWidget::Layout ZoomableHeatmapWidget::layoutFor(QSize size) const
@@ -198,6 +210,18 @@ QList<int> ZoomableHeatmapWidget::shownColumnLabels() const
     return out;
 }
 
+QString ZoomableHeatmapWidget::rowLabelText(int row) const
+{
+    if (row < 0 || row >= m_rowLabels.size()) return {};
+    return fontMetrics().elidedText(m_rowLabels[row], Qt::ElideRight, m_rowLabelWidth);
+}
+
+QString ZoomableHeatmapWidget::columnLabelText(int column) const
+{
+    if (column < 0 || column >= m_columnLabels.size()) return {};
+    return fontMetrics().elidedText(m_columnLabels[column], Qt::ElideRight, m_columnLabelHeight);
+}
+
 QString ZoomableHeatmapWidget::describeCell(int row, int column) const
 {
     if (!m_values || row < 0 || column < 0 || row >= m_values->rows() || column >= m_values->cols()) return {};
@@ -277,8 +301,8 @@ void ZoomableHeatmapWidget::paintAll(QPainter& painter, QSize size, bool useCach
         if (r % rowStep != 0) continue;
         const double y = p.top() + (r + 0.5 - m_view.y()) * sy;
         if (y < p.top() || y > p.bottom()) continue;
-        const QRect box(4, static_cast<int>(y) - fh / 2, p.left() - 10, fh);
-        painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(m_rowLabels[r], Qt::ElideRight, box.width()));
+        const QRect box(4, static_cast<int>(y) - fh / 2, m_rowLabelWidth, fh);  // ends 6 px before the plot
+        painter.drawText(box, Qt::AlignRight | Qt::AlignVCenter, rowLabelText(r));
     }
     for (int c = static_cast<int>(std::floor(m_view.left())); c < std::ceil(m_view.right()) && c < m_columnLabels.size(); ++c) {
         if (c % colStep != 0) continue;
@@ -288,7 +312,7 @@ void ZoomableHeatmapWidget::paintAll(QPainter& painter, QSize size, bool useCach
         painter.translate(x, p.top() - 6);
         painter.rotate(-90);
         const QRect box(0, -fh / 2, m_columnLabelHeight, fh);
-        painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(m_columnLabels[c], Qt::ElideRight, box.width()));
+        painter.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, columnLabelText(c));
         painter.restore();
     }
     drawColorScale(painter, l.legend, m_lo, m_hi, m_lut, pal.color(QPalette::Text));

@@ -48,6 +48,11 @@ public:
     QRect tokenRect(Side side, int index) const;
     // Lines the last paint drew (tests check that hover isolates and the threshold skips).
     int linesDrawn() const { return m_linesDrawn; }
+    // The column captions, "Queries" and "Keys", and where they are drawn (bold) at the
+    // widget's size: always wide enough for the whole caption.
+    static QString caption(Side side);
+    QFont captionFont() const;
+    QRect captionRect(Side side) const;
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
@@ -59,14 +64,17 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;  // a new font re-measures the columns
 
 private:
+    void updateColumnWidth();
     struct Geometry {
         double rowHeight, top;
         int columnWidth;
         int left, width;  // the drawing's left edge and width (centred, lines at most kMaxLineSpan long)
     };
     Geometry geometryFor(QSize size) const;
+    QRect captionRect(Side side, const Geometry& g) const;
     int paintAll(QPainter& painter, QSize size, QRect exposed) const;
 
     QStringList m_queries, m_keys;

@@ -68,6 +68,10 @@ public:
     QList<int> shownColumnLabels() const;
     // "query “cat” → key “the”: 0.213" for a cell.
     QString describeCell(int row, int column) const;
+    // The text drawn for a row's (a column's) token label: whole when it fits the label margin
+    // (kept up to 100 px for rows, 80 px for columns), else elided with "…".
+    QString rowLabelText(int row) const;
+    QString columnLabelText(int column) const;
 
     // Renders the visible region into the cache now (benchmarks and tests time this).
     void renderNow();
@@ -86,6 +90,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;  // a new font re-measures the label margins
 
 private:
     struct Layout {
