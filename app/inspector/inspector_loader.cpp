@@ -27,8 +27,8 @@ std::shared_ptr<const LoadedFile> loadFile(const QString& path, const inspect::L
     auto file = std::make_shared<LoadedFile>();
     file->path = path;
     file->options = options;
-    file->stack = std::make_shared<const inspect::AttentionStack>(
-        inspect::load_attention(std::filesystem::path(path.toStdString()), options));
+    file->mapping = std::make_shared<const io::MappedFile>(std::filesystem::path(path.toStdString()));
+    file->stack = std::make_shared<const inspect::AttentionStack>(inspect::load_attention(file->mapping, options));
     const inspect::AttentionStack& s = *file->stack;
     file->queryTokens = toQt(s.query_tokens());
     file->keyTokens = toQt(s.key_tokens());

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "attnviz/core/inspect/load_attention.hpp"
+#include "attnviz/core/io/mapped_file.hpp"
 
 #include <QFuture>
 #include <QImage>
@@ -22,6 +23,7 @@ struct LoadedFile {
     QString path;
     inspect::LoadOptions options;                   // batch and softmax as requested
     std::shared_ptr<const inspect::AttentionStack> stack;
+    std::shared_ptr<const io::MappedFile> mapping;  // the file the stack reads: asked whether it changed
     QVector<QImage> thumbnails;                     // layers × heads, layer-major
     QStringList queryTokens, keyTokens;             // n_q and n_k labels
 };

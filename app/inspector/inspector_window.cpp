@@ -3,6 +3,7 @@
 
 #include "inspector/analysis_runner.hpp"
 #include "inspector/export_dialog.hpp"
+#include "inspector/file_changed_banner.hpp"
 #include "inspector/head_stats_model.hpp"
 #include "inspector/head_view_panel.hpp"
 #include "inspector/heatmap_panel.hpp"
@@ -21,6 +22,7 @@
 #include <QDragEnterEvent>
 #include <QEventLoop>
 #include <QFileDialog>
+#include <QFileSystemWatcher>
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
@@ -41,6 +43,7 @@ InspectorWindow::InspectorWindow(QWidget* parent) : InspectorWindow(Options{}, p
 InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     : QMainWindow(parent), m_options(options), m_loader(new InspectorLoader(this)), m_runner(new AnalysisRunner(this)),
       m_statsModel(new HeadStatsModel(this)), m_tabs(new QTabWidget), m_banner(new ScoresBanner),
+      m_changedBanner(new FileChangedBanner), m_watcher(new QFileSystemWatcher(this)),
       m_model(new ModelPanel), m_headView(new HeadViewPanel), m_heatmap(new HeatmapPanel(m_runner)),
       m_stats(new StatsPanel(m_statsModel)), m_batch(new QSpinBox), m_fileLabel(new QLabel)
 {
@@ -61,6 +64,7 @@ InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    layout->addWidget(m_changedBanner);
     layout->addWidget(m_banner);
     layout->addWidget(m_tabs, 1);
     setCentralWidget(central);
@@ -85,6 +89,15 @@ InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     connect(m_heatmap, &HeatmapPanel::headShown, m_model->grid(), &widgets::ThumbnailGridWidget::setCurrent);
     connect(m_banner, &ScoresBanner::applySoftmaxRequested, this, [this] {
         if (m_file) openFileAsync(m_file->path, static_cast<int>(m_file->options.batch), true);
+    });
+    connect(m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString& path) {
+        if (!m_file || path != m_file->path) return;
+        checkFileOnDisk();
+        // A file replaced by a rename drops off the watch list: watch the new one at that path.
+        if (!m_watcher->files().contains(path) && QFileInfo::exists(path)) m_watcher->addPath(path);
+    });
+    connect(m_changedBanner, &FileChangedBanner::reopenRequested, this, [this] {
+        if (m_file) openFileAsync(m_file->path, static_cast<int>(m_file->options.batch), m_file->options.softmax);
     });
     connect(m_batch, &QSpinBox::valueChanged, this, [this](int b) {
         if (!m_updatingBatch && m_file) openFileAsync(m_file->path, b, m_file->options.softmax);
@@ -180,6 +193,9 @@ void InspectorWindow::showLoaded(std::shared_ptr<const LoadedFile> file)
     m_stats->setStatus(tr("Computing statistics…"));
     m_runner->requestStatistics();
     m_banner->setReport(s.row_sums(), s.softmax_applied());
+    m_changedBanner->setMessage({});
+    if (!m_watcher->files().isEmpty()) m_watcher->removePaths(m_watcher->files());
+    m_watcher->addPath(m_file->path);
 
     m_updatingBatch = true;
     m_batch->setRange(0, static_cast<int>(s.batch_count()) - 1);
@@ -248,8 +264,23 @@ QWidget* InspectorWindow::panelWidget(Panel panel) const
     return m_model;
 }
 
+bool InspectorWindow::checkFileOnDisk()
+{
+    if (!m_file || !m_file->mapping) return false;
+    std::string change = m_file->mapping->change_on_disk();
+    if (change.empty()) change = m_file->mapping->replacement_on_disk();
+    if (change.empty()) return false;
+    const QString message = QString::fromStdString(change);
+    if (message == m_changedBanner->text() && m_changedBanner->isVisibleTo(this)) return true;
+    m_changedBanner->setMessage(message);
+    statusBar()->showMessage(tr("%1 changed on disk").arg(QFileInfo(m_file->path).fileName()));
+    emit fileChangedOnDisk(message);
+    return true;
+}
+
 void InspectorWindow::showHead(int layer, int head)
 {
+    checkFileOnDisk();
     m_heatmap->showHead(layer, head);
     showPanel(Panel::Heatmap);
 }

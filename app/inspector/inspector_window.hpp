@@ -17,12 +17,14 @@
 #include <memory>
 
 class QAction;
+class QFileSystemWatcher;
 class QLabel;
 class QSpinBox;
 class QTabWidget;
 
 namespace attnviz::inspector {
 class AnalysisRunner;
+class FileChangedBanner;
 class HeadStatsModel;
 class HeadViewPanel;
 class HeatmapPanel;
@@ -85,6 +87,13 @@ public:
     inspector::HeatmapPanel* heatmapPanel() const { return m_heatmap; }
     inspector::StatsPanel* statsPanel() const { return m_stats; }
     inspector::ScoresBanner* scoresBanner() const { return m_banner; }
+    inspector::FileChangedBanner* fileChangedBanner() const { return m_changedBanner; }
+
+    // Asks the open file whether it changed on disk since it was opened (cut short or rewritten
+    // in place, as np.save does, or replaced); if so shows the file-changed bar, emits
+    // fileChangedOnDisk once per new message, and returns true. Runs when the file watcher
+    // reports a change and before a head is shown, so the bar explains values that read as 0.
+    bool checkFileOnDisk();
     QSpinBox* batchSpin() const { return m_batch; }
     QTabWidget* tabs() const { return m_tabs; }
     QWidget* panelWidget(Panel panel) const;
@@ -92,6 +101,7 @@ public:
 signals:
     void fileOpened(const QString& path);
     void openFailed(const QString& path, const QString& message);
+    void fileChangedOnDisk(const QString& message);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -112,6 +122,8 @@ private:
     std::shared_ptr<const inspector::LoadedFile> m_file;
     QTabWidget* m_tabs;
     inspector::ScoresBanner* m_banner;
+    inspector::FileChangedBanner* m_changedBanner;
+    QFileSystemWatcher* m_watcher;
     inspector::ModelPanel* m_model;
     inspector::HeadViewPanel* m_headView;
     inspector::HeatmapPanel* m_heatmap;

@@ -8,6 +8,7 @@ target_sources(attnviz_app PRIVATE
   inspector/head_view_panel.hpp        inspector/head_view_panel.cpp
   inspector/model_panel.hpp            inspector/model_panel.cpp
   inspector/scores_banner.hpp          inspector/scores_banner.cpp
+  inspector/file_changed_banner.hpp    inspector/file_changed_banner.cpp
   inspector/export_dialog.hpp          inspector/export_dialog.cpp
   inspector/inspector_window.hpp       inspector/inspector_window.cpp
   inspector/inspector_screenshot.cpp

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The attention-file inspector window end to end: open, model grid, heatmap, aggregates,
 // statistics, errors, raw scores, batches and export.
+#include "inspector/file_changed_banner.hpp"
 #include "inspector/head_stats_model.hpp"
 #include "inspector/head_view_panel.hpp"
 #include "inspector/heatmap_panel.hpp"
@@ -28,6 +29,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 
 using namespace attnviz;
 using attnviz::gui::InspectorWindow;
@@ -242,6 +244,57 @@ private slots:
             for (int i = 0; i < 5; ++i)
                 for (int j = 0; j < 5; ++j) expected += static_cast<float>(smallValue(1, h, i, j)) >= 0.3f;
         QCOMPARE(panel->lines()->linesDrawn(), expected);
+    }
+
+    void aFileCutShortOnDiskIsReportedNotACrash()
+    {
+        // Issue 11: np.save over the open file truncates it in place; clicking a thumbnail then
+        // read unmapped pages and the program died of SIGBUS. A 4 x 4 x 256² float32 .npy, every
+        // row uniform (1/256), cut to 128 bytes while open.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("cut.npy"));
+        {
+            QByteArray header("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 4, 256, 256), }");
+            header.append(QByteArray(64 - (10 + header.size() + 1) % 64, ' ')).append('\n');
+            QByteArray bytes = QByteArray("\x93NUMPY\x01\x00", 8);
+            bytes.append(char(header.size() & 0xff)).append(char(header.size() >> 8)).append(header);
+            const float w = 1.0f / 256;
+            QByteArray row(256 * 4, 0);
+            for (int j = 0; j < 256; ++j) std::memcpy(row.data() + 4 * j, &w, 4);
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(bytes);
+            for (int r = 0; r < 4 * 4 * 256; ++r) f.write(row);
+        }
+        InspectorWindow w(quiet());
+        w.resize(1000, 700);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(path));
+        QVERIFY(!w.fileChangedBanner()->isVisible());
+        QSignalSpy changed(&w, &InspectorWindow::fileChangedOnDisk);
+        QVERIFY(QFile::resize(path, 128));
+        auto* grid = w.modelPanel()->grid();
+        QTest::mouseClick(grid, Qt::LeftButton, {}, grid->cellRect(3, 3).center());
+        QVERIFY(w.waitForIdle());
+        QCOMPARE(w.heatmapPanel()->layer(), 3);
+        // Said before the head is shown; said again when the watcher fires and the message has
+        // grown (reading the head found the cut part: "reads as zeros").
+        QVERIFY(changed.count() >= 1);
+        const QString message = changed.last().first().toString();
+        QVERIFY2(message.contains(QStringLiteral("cut.npy changed on disk after it was opened")) &&
+                     message.contains(QStringLiteral("128 now")) && message.contains(QStringLiteral("open it again")),
+                 qPrintable(message));
+        QVERIFY(w.fileChangedBanner()->isVisible());
+        QCOMPARE(w.fileChangedBanner()->text(), message);
+        // The cut part reads as zeros, drawn without a crash.
+        compareShown(w, Matrix::Zero(256, 256), 0.0);
+        // Reopen: the file as it is now is refused with a clear message; the window keeps the old one.
+        QSignalSpy failed(&w, &InspectorWindow::openFailed);
+        w.fileChangedBanner()->reopenButton()->click();
+        QVERIFY(failed.wait(10000));
+        QVERIFY2(failed.first().at(1).toString().contains(QStringLiteral("cut.npy")), qPrintable(failed.first().at(1).toString()));
+        QCOMPARE(w.currentFile(), path);
     }
 
     void exportsEachDrawnViewAtTheChosenSize()

@@ -208,6 +208,16 @@ std::string MappedFile::change_on_disk() const
     return s + ": the values read from it may be wrong; open it again";
 }
 
+std::string MappedFile::replacement_on_disk() const
+{
+    if (fd_ < 0) return {};
+    struct stat now {}, held {};
+    if (::fstat(fd_, &held) != 0) return {};
+    if (::stat(path_.c_str(), &now) == 0 && now.st_dev == held.st_dev && now.st_ino == held.st_ino) return {};
+    return path_.string() + " was replaced or removed on disk after it was opened: what is shown is the file "
+                            "as it was then; open it again to see the new one";
+}
+
 void MappedFile::check_unchanged() const
 {
     if (std::string change = change_on_disk(); !change.empty()) throw std::invalid_argument(change);

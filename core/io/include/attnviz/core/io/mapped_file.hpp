@@ -50,6 +50,10 @@ public:
     std::string change_on_disk() const;
     // Throws std::invalid_argument(change_on_disk()) when it is not empty.
     void check_unchanged() const;
+    // Empty while path() still names the file that was opened; otherwise one sentence: the path
+    // now names another file (saved by renaming a new file over it) or none. The bytes held are
+    // still the opened file's, whole and unchanged; they are just no longer what the path holds.
+    std::string replacement_on_disk() const;
 
 private:
     std::filesystem::path path_;
