@@ -2,3 +2,6 @@
 
 # The shared row softmax (both storage paths, backward) and issue 11's overflow refusal.
 attnviz_add_test(test_nn_softmax SOURCES core/test_nn_softmax.cpp LIBS attnviz::attention)
+
+# Every new backward pass of the layer kit against central finite differences in double.
+attnviz_add_test(test_nn_gradients SOURCES core/test_nn_gradients.cpp LIBS attnviz::nn)

@@ -18,6 +18,7 @@ GRULayer<S>::GRULayer(const std::string& prefix, int layer, Eigen::Index in, Eig
     if (in <= 0 || H <= 0)
         throw std::invalid_argument("GRU: sizes must be positive, got input " + std::to_string(in) + ", hidden " +
                                     std::to_string(H));
+    bias_ih.weight_decay = bias_hh.weight_decay = false;
 }
 
 template <class S>

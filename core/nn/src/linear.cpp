@@ -9,7 +9,10 @@ template <class S>
 Linear<S>::Linear(std::string name, Eigen::Index in, Eigen::Index out, bool with_bias)
     : weight(name + ".weight", out, in), has_bias(with_bias)
 {
-    if (with_bias) bias = Param<S>(name + ".bias", 1, out);
+    if (with_bias) {
+        bias = Param<S>(name + ".bias", 1, out);
+        bias.weight_decay = false;
+    }
 }
 
 template <class S>

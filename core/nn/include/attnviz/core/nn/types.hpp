@@ -27,6 +27,9 @@ struct Param {
     std::string name;  // the PyTorch state_dict name, e.g. "decoder.rnn.weight_ih_l0"
     Mat<S> value;
     Mat<S> grad;
+    // Whether AdamW's decoupled weight decay applies to it. The layer that owns it decides: off
+    // for biases and normalisation weights (the GPT-2 / BERT / Llama recipes), on otherwise.
+    bool weight_decay = true;
 
     Param() = default;
     Param(std::string n, Eigen::Index rows, Eigen::Index cols)
