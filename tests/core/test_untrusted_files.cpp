@@ -122,11 +122,30 @@ private slots:
         QVERIFY(m.change_on_disk().find("bytes then") == std::string::npos);
     }
 
+    void a_file_replaced_by_rename_is_told_apart()
+    {
+        // Saving by renaming a new file over the path (what atomic writers do) leaves the mapped
+        // file whole: its bytes are still right, but the path now holds another file.
+        const std::string file = path("replaced.npy");
+        write_file(file, npy_bytes({2, 8, 8}));
+        const io::MappedFile m(file);
+        QCOMPARE(m.replacement_on_disk(), std::string());
+        write_file(path("new.npy"), npy_bytes({3, 8, 8}));
+        QCOMPARE(::rename(path("new.npy").c_str(), file.c_str()), 0);
+        QCOMPARE(m.change_on_disk(), std::string());
+        ATTNVIZ_EXPECT_MESSAGE(m.replacement_on_disk(), "replaced.npy was replaced or removed on disk",
+                               "what is shown is the file as it was then");
+        QCOMPARE(std::to_integer<int>(m.bytes()[0]), 0x93);
+        QCOMPARE(::unlink(file.c_str()), 0);
+        ATTNVIZ_EXPECT_MESSAGE(m.replacement_on_disk(), "replaced.npy was replaced or removed");
+    }
+
     void bytes_in_memory_never_change()
     {
         const io::MappedFile m(to_bytes("abc"), "label");
         QVERIFY(!m.mapped());
         QCOMPARE(m.change_on_disk(), std::string());
+        QCOMPARE(m.replacement_on_disk(), std::string());
         m.check_unchanged();
     }
 
