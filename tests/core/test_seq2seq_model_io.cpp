@@ -113,11 +113,13 @@ void TestSeq2SeqModelIo::round_trip()
     QCOMPARE(a.size(), b.size());
     for (std::size_t i = 0; i < a.size(); ++i) {
         QCOMPARE(a[i]->name, b[i]->name);
+        // Exact: float32 written and read back as F32 is the same bits.
         QVERIFY2(a[i]->value == b[i]->value, a[i]->name.c_str());
     }
     const std::string s = "the black cat sees a dog .";
     const Translation t1 = translate_greedy(model, data.src_vocab, data.tgt_vocab, s, 10);
     const Translation t2 = translate_greedy(loaded.model, loaded.src_vocab, loaded.tgt_vocab, s, 10);
+    // Exact: bit-identical parameters through the same decoding code in one process.
     QCOMPARE(t1.output, t2.output);
     QCOMPARE(t1.steps.back().attention, t2.steps.back().attention);
 }

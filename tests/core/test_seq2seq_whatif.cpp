@@ -41,6 +41,8 @@ private slots:
 
     void renormaliseAllZeroIsUniform()
     {
+        // Exact here and below: 1/4, 2/2, (1 - 0.4)/2 are single IEEE-rounded scalar operations (no
+        // a·b + c for FMA to fuse), the same on every x86-64.
         QCOMPARE(renormalise_row({0.0, 0.0, 0.0, 0.0}), (std::vector<double>{0.25, 0.25, 0.25, 0.25}));
         QVERIFY(renormalise_row({}).empty());
     }

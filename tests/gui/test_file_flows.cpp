@@ -192,6 +192,7 @@ private slots:
         while (undo->isEnabled()) undo->trigger();
         settle();
         QCOMPARE(write_session(window_->document()->toSession()), write_session(opening));
+        // Exact: undo restores the session bit for bit (checked above) and the same code recomputes.
         QVERIFY(*window_->heatmap()->data().values == weights0);
 
         script_.saveName = dir_.filePath("walk-through");

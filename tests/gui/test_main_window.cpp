@@ -86,6 +86,7 @@ private slots:
         const Session s = load_preset(kDefaultPreset);
         const ComputeOutcome expected = compute_session(s);
         QCOMPARE(shownWeights().rows(), expected.result.weights.rows());
+        // Exact: the window shows the result of this same core function on the same session.
         QVERIFY(shownWeights() == expected.result.weights);
         QVERIFY(window_->errorBanner()->isHidden());
         QVERIFY(window_->windowTitle().contains(QString::fromLatin1(kDefaultPreset)));

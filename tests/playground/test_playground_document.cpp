@@ -118,6 +118,7 @@ void TestPlaygroundDocument::edit_query_cell_recomputes()
     Q(0, 1) = 5.0;
     const Session t = tfTutorial();
     const AttentionResult direct = scaled_dot_attention(Q, t.keys, t.values, MaskSpec{}, 1.0);
+    // Exact: the controller runs this very core function on the same matrices (one binary).
     QVERIFY(after->outcome.result.weights == direct.weights);
     QVERIFY(after->outcome.result.output == direct.output);
     QVERIFY(after->outcome.result.weights != before->outcome.result.weights);
@@ -172,6 +173,7 @@ void TestPlaygroundDocument::undo_redo_restore_exact_values()
     QVERIFY(!doc.isModified());
     QVERIFY(sameBits(doc.valuesModel()->matrix()(2, 1), 5.0));
     QVERIFY(sameBits(doc.keysModel()->matrix()(0, 0), 10.0));
+    // Exact: undo restores the same bits, and the same code recomputes them.
     QVERIFY(ctl.latestResult()->outcome.result.weights == original->outcome.result.weights);
     QVERIFY(ctl.latestResult()->outcome.result.output == original->outcome.result.output);
 
@@ -473,6 +475,7 @@ void TestPlaygroundDocument::latest_result_wins()
     QVERIFY(last->session.queries == doc.queriesModel()->matrix());
     QCOMPARE(last->session.queries(19, 0), 119.0);
     const AttentionResult direct = scaled_dot_attention(doc.queriesModel()->matrix(), s.keys, s.values, MaskSpec{}, 1.0);
+    // Exact: the same core function on the same matrices in one binary.
     QVERIFY(last->outcome.result.weights == direct.weights);
 
     // Idle means nothing is left to arrive.
@@ -525,6 +528,7 @@ void TestPlaygroundDocument::optional_bias_is_added_as_zeros_undoably()
     QVERIFY(s.params.has("b_q"));
     QVERIFY(!s.params.has("b_k"));
     const AttentionResult after = computed(doc);
+    // Exact by construction: a zero bias adds +0 to every element, which changes no bit.
     QVERIFY(after.scores == before.scores);
     QVERIFY(after.weights == before.weights);
     QVERIFY(after.output == before.output);
@@ -613,6 +617,7 @@ void TestPlaygroundDocument::removing_optional_keeps_the_model_and_its_values()
     QVERIFY(sameBits(b_q->matrix()(0, 0), tricky));
     QVERIFY(sameBits(b_q->matrix()(0, 7), -1e-300));
     QVERIFY(doc.toSession().params.find("b_q")->cwiseEqual(edited).all());
+    // Exact: the same parameters' bits through the same code.
     QVERIFY(computed(doc).scores == withBias.scores);
 
     // The cell edits made before the removal still undo on that model.
@@ -637,6 +642,7 @@ void TestPlaygroundDocument::every_optional_parameter_starts_neutral()
             const AttentionResult before = computed(doc);
             QVERIFY2(doc.addOptionalParameter(name), qPrintable(name));
             const AttentionResult after = computed(doc);
+            // Exact by construction: zeros added, or a product with the identity (x·1 plus exact zeros).
             QVERIFY2(after.weights == before.weights, qPrintable(name));
             QVERIFY2(after.output == before.output, qPrintable(name));
         }
@@ -660,6 +666,7 @@ void TestPlaygroundDocument::every_optional_parameter_starts_neutral()
     QCOMPARE(concat.output.cols(), Index(8));
     QVERIFY(doc.addOptionalParameter(QStringLiteral("W_o")));
     QVERIFY(doc.parameterModel(QStringLiteral("W_o"))->matrix() == Matrix::Identity(8, 8));
+    // Exact: output × I sums x·1 and exact zeros, whatever the vector width or FMA.
     QVERIFY(computed(doc).output == concat.output);
     QVERIFY(doc.addOptionalParameter(QStringLiteral("b_o")));
     QVERIFY(doc.parameterModel(QStringLiteral("b_o"))->matrix() == Matrix::Zero(1, 8));

@@ -95,6 +95,7 @@ private slots:
         tl->slider()->setValue(1);
         QCOMPARE(tl->currentIndex(), 1);
         QVERIFY(tl->label()->text().startsWith(QStringLiteral("epoch 2, loss")));
+        // Exact: the heatmap draws the snapshot's own matrix.
         QCOMPARE(*tl->heatmap()->data().values, tl->snapshots()[1].weights);
         QVERIFY(t->resultLabel()->text().contains(QStringLiteral("BLEU")));
         QVERIFY(t->lastOutcome().bleu.has_value());

@@ -101,6 +101,7 @@ private slots:
             QCOMPARE(p->currentStep(), step);
             QCOMPARE(v->heatmap()->highlightedRow(), step);
             const auto& s = t.steps[static_cast<std::size_t>(step)];
+            // Exact: the panels show copies of the step's row.
             QCOMPARE(v->whatIf()->editor()->values(), s.attention);
             QCOMPARE(v->lines()->data().weights, s.attention);
             QCOMPARE(v->lines()->data().targetToken, QString::fromStdString(s.text));
@@ -138,6 +139,7 @@ private slots:
         double total = 0;
         for (double x : ov.row) total += x;
         QVERIFY(std::abs(total - 1.0) < 1e-9);
+        // Exact: the window calls this same function on the same row.
         QCOMPARE(ov.row, seq2seq::set_row_weight(original.steps[k].attention, 0, v0));
         // The window's output equals the core's decode with the same override.
         const seq2seq::LoadedModel core = shippedModel();
