@@ -5,3 +5,6 @@ attnviz_add_test(test_nn_softmax SOURCES core/test_nn_softmax.cpp LIBS attnviz::
 
 # Every new backward pass of the layer kit against central finite differences in double.
 attnviz_add_test(test_nn_gradients SOURCES core/test_nn_gradients.cpp LIBS attnviz::nn)
+
+# Forward values of the kit's layers (hand and closed-form numbers), AdamW, rotary properties, refusals.
+attnviz_add_test(test_nn_layers SOURCES core/test_nn_layers.cpp LIBS attnviz::nn)
