@@ -8,3 +8,7 @@ attnviz_add_test(test_nn_gradients SOURCES core/test_nn_gradients.cpp LIBS attnv
 
 # Forward values of the kit's layers (hand and closed-form numbers), AdamW, rotary properties, refusals.
 attnviz_add_test(test_nn_layers SOURCES core/test_nn_layers.cpp LIBS attnviz::nn)
+
+# nn::SelfAttention's forward against the playground's multi_head and plain loops; GQA, fused
+# projections, causal zeros, padding, rotary gaps, head gates and row overrides.
+attnviz_add_test(test_nn_attention SOURCES core/test_nn_attention.cpp LIBS attnviz::nn attnviz::attention)
