@@ -3,17 +3,11 @@
 // through the shell's one ending (shell/command.hpp).
 #pragma once
 
-#include "shell/command.hpp"
-
 #include "attnviz/core/json.hpp"
 
 #include <string>
 
 namespace attnviz::cli {
-
-// The shell's error lines under their old names, for train_command.cpp until it is converted.
-using shell::report_bad_input;
-using shell::report_failure;
 
 // Writes `value` and a newline to standard output (indent < 0: one line). False when the
 // output could not be written (a closed pipe, a full disk).

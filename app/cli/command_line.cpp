@@ -2,6 +2,7 @@
 #include "cli/command_line.hpp"
 
 #include "cli/commands.hpp"
+#include "shell/command.hpp"
 #include "shell/gui_main.hpp"
 
 #include <QCoreApplication>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The entry point of each command-line mode. `args` exclude "attnviz" and the command's name.
-// Each returns an exit status from command_line.hpp.
+// Each returns an exit status of shell/command.hpp.
 #pragma once
 
 #include <QStringList>

@@ -34,6 +34,11 @@ std::string not_regular(mode_t mode)
     return "is not a regular file";
 }
 
+std::string too_large(qint64 cap, const char* what)
+{
+    return "larger than the " + format_bytes(static_cast<double>(cap)) + " limit of " + what;
+}
+
 // Reads from `fd` until end of file, refusing more than `cap` bytes.
 QByteArray read_all(int fd, qint64 cap, const std::string& label, const char* what)
 {
@@ -54,20 +59,23 @@ QByteArray read_all(int fd, qint64 cap, const std::string& label, const char* wh
         }
         bytes.resize(at + n);
         if (bytes.size() > cap)
-            refuse(label, "larger than the " + format_bytes(static_cast<double>(cap)) + " limit of " + what);
+            refuse(label, too_large(cap, what));
         if (n == 0) return bytes;
     }
 }
 
 }  // namespace
 
-void require_regular_file(const QString& path)
+void require_regular_file(const QString& path) { require_regular_file(path, -1, nullptr); }
+
+void require_regular_file(const QString& path, qint64 cap, const char* what)
 {
     const std::string label = path.toStdString();
     struct stat st {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
         refuse(label, std::string("cannot read: ") + std::strerror(errno));
     if (const std::string why = not_regular(st.st_mode); !why.empty()) refuse(label, why);
+    if (cap >= 0 && st.st_size > cap) refuse(label, too_large(cap, what));
 }
 
 QByteArray read_capped(const QString& path, qint64 cap, const char* what)
@@ -83,7 +91,7 @@ QByteArray read_capped(const QString& path, qint64 cap, const char* what)
     std::string why = ::fstat(fd, &st) != 0 ? std::string("cannot read: ") + std::strerror(errno)
                                             : not_regular(st.st_mode);
     if (why.empty() && st.st_size > cap)
-        why = "larger than the " + format_bytes(static_cast<double>(cap)) + " limit of " + what;
+        why = too_large(cap, what);
     if (!why.empty()) {
         ::close(fd);
         refuse(label, why);

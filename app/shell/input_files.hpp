@@ -16,6 +16,9 @@ namespace attnviz::shell {
 //   "PATH: is a FIFO (named pipe), not a regular file"   (likewise a device, a socket)
 // It only looks (stat), it never opens: a FIFO is refused without blocking.
 void require_regular_file(const QString& path);
+// The same, and at most `cap` bytes long: "PATH: larger than the 256 MB limit of a sentence-pair
+// file" (`what` is "a sentence-pair file"), for a file that another reader reads whole.
+void require_regular_file(const QString& path, qint64 cap, const char* what);
 
 // Reads `path` whole, or standard input when `path` is "-", and refuses more than `cap` bytes
 // without reading past the cap: "PATH: larger than the 64 MB limit of a session" (`what` is

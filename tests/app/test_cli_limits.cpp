@@ -99,6 +99,30 @@ private slots:
         QVERIFY(run_quick({"translate", "--help"}).out.contains("at most 1000"));
     }
 
+    void trainSizesAreBounded()
+    {
+        expect_bad_input(run_quick({"train", "--data", "reverse", "--examples", "2000000000"}),
+                         "--examples: 2000000000 is over the limit of 500000");
+        expect_bad_input(run_quick({"train", "--data", "dates", "--steps", "100000000"}),
+                         "--steps: 100000000 is over the limit of 1000");
+        // Each within its limit, but the data or one batch they imply is not.
+        expect_bad_input(run_quick({"train", "--data", "reverse", "--examples", "200000", "--steps", "1000"}),
+                         "--examples 200000 x --steps 1000 = 200000000 padded tokens is over the limit of 100000000");
+        expect_bad_input(run_quick({"train", "--data", "reverse", "--batch=2000", "--steps=500"}),
+                         "--batch 2000 x --steps 500 = 1000000 tokens a batch is over the limit of 250000");
+        // A sentence-pair file is read whole: over 256 MB it is refused unread (sparse: no disk used).
+        QTemporaryDir dir;
+        QFile big(dir.filePath(QStringLiteral("pairs.txt")));
+        QVERIFY(big.open(QIODevice::WriteOnly) && big.resize(256'000'001));
+        big.close();
+        expect_bad_input(run_quick({"train", "--data", big.fileName()}),
+                         "pairs.txt: larger than the 256 MB limit of a sentence-pair file");
+        const Run help = run_quick({"train", "--help"});
+        for (const char* limit : {"256 MB", "500000 examples", "100000000 padded tokens", "250000 tokens a batch",
+                                  "steps at most 1000"})
+            QVERIFY2(help.out.contains(limit), limit);
+    }
+
     void modelNumStepsIsBounded()
     {
         QTemporaryDir dir;
@@ -155,6 +179,7 @@ private slots:
         QTest::newRow("compute") << QStringList{"compute", "FILE"};
         QTest::newRow("inspect") << QStringList{"inspect", "FILE"};
         QTest::newRow("translate") << QStringList{"translate", "--model", "FILE", "a"};
+        QTest::newRow("train") << QStringList{"train", "--data", "FILE"};
         QTest::newRow("screenshot --open") << QStringList{"screenshot", "--open", "FILE", "--out", "OUT"};
         QTest::newRow("screenshot --session") << QStringList{"screenshot", "--session", "FILE", "--out", "OUT"};
         QTest::newRow("screenshot --seq2seq") << QStringList{"screenshot", "--seq2seq", "--model", "FILE", "--out", "OUT"};
