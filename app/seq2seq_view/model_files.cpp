@@ -9,7 +9,7 @@
 #include <exception>
 #include <map>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 ModelLoadResult loadSeq2SeqModel(const QString& path)
 {
@@ -68,4 +68,4 @@ QString saveSeq2SeqModel(const QString& path, const seq2seq::LoadedModel& model)
     return {};
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

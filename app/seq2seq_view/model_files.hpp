@@ -7,7 +7,7 @@
 
 #include <QString>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 struct ModelLoadResult {
     Seq2SeqModelPtr model;  // null on failure
@@ -27,4 +27,4 @@ ModelLoadResult loadDefaultSeq2SeqModel();
 // success), so a failed save never leaves a half-written model. Empty string on success.
 QString saveSeq2SeqModel(const QString& path, const seq2seq::LoadedModel& model);
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -83,11 +83,11 @@ bool waitFor(Pred done, int ms)
 int shoot(Request& r)
 {
     // The model is read before any GUI exists: a bad one is bad input, reported on one line.
-    gui::Seq2SeqModelPtr model;
+    seq2seq_view::Seq2SeqModelPtr model;
     if (!r.model.isEmpty()) {
         // A FIFO would block the read for ever; the embedded models (":/…") are not files.
         if (!r.model.startsWith(QLatin1String(":/"))) shell::require_regular_file(r.model);
-        const gui::ModelLoadResult loaded = gui::loadSeq2SeqModel(r.model);
+        const seq2seq_view::ModelLoadResult loaded = seq2seq_view::loadSeq2SeqModel(r.model);
         if (!loaded.model) throw std::invalid_argument(loaded.error.toStdString());
         model = loaded.model;
     }
@@ -98,28 +98,28 @@ int shoot(Request& r)
     // Throwaway settings: a screenshot must neither read the user's settings nor change them.
     QTemporaryDir tmp;
     QSettings settings(tmp.filePath("settings.ini"), QSettings::IniFormat);
-    gui::Seq2SeqWindow::Options options;
+    seq2seq_view::Seq2SeqWindow::Options options;
     options.prompts = false;
     options.settings = &settings;
     options.initialSentence.clear();
-    gui::Seq2SeqWindow window(options);
+    seq2seq_view::Seq2SeqWindow window(options);
     window.resize(r.shot.size);
     if (model) window.setModel(model, r.model);
     window.show();
     QApplication::processEvents();
 
-    gui::TrainPanel* train = window.trainPanel();
+    seq2seq_view::TrainPanel* train = window.trainPanel();
     if (!r.train.isEmpty()) {
-        gui::TrainJob job = gui::defaultTrainJob(r.train);
+        seq2seq_view::TrainJob job = seq2seq_view::defaultTrainJob(r.train);
         if (r.epochs > 0) job.options.epochs = r.epochs;
-        job.snapshotEvery = gui::defaultSnapshotEvery(job.options.epochs);
+        job.snapshotEvery = seq2seq_view::defaultSnapshotEvery(job.options.epochs);
         train->form()->setJob(job);
         if (r.sentence.isEmpty()) r.sentence = job.probe;
         window.showTrainTab();
         bool finished = false;
         QString failure;
-        QObject::connect(train->runner(), &gui::TrainRunner::finished, &window, [&] { finished = true; });
-        QObject::connect(train->runner(), &gui::TrainRunner::failed, &window, [&](const QString& m) {
+        QObject::connect(train->runner(), &seq2seq_view::TrainRunner::finished, &window, [&] { finished = true; });
+        QObject::connect(train->runner(), &seq2seq_view::TrainRunner::failed, &window, [&](const QString& m) {
             finished = true;
             failure = m;
         });
@@ -129,7 +129,7 @@ int shoot(Request& r)
         if (!failure.isEmpty()) throw std::runtime_error(("training failed: " + failure).toStdString());
     }
 
-    gui::TranslatePanel* translate = window.translatePanel();
+    seq2seq_view::TranslatePanel* translate = window.translatePanel();
     translate->beamSpin()->setValue(r.beam);
     const QString sentence = r.sentence.isEmpty() ? QStringLiteral("the black cat sees a red car .") : r.sentence;
     if (translate->translate(sentence)) translate->setStep(r.step - 1);

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 bool isCharacterModel(const seq2seq::LoadedModel& model)
 {
@@ -89,4 +89,4 @@ TrainJob defaultTrainJob(const QString& dataset) { return fromCoreJob(seq2seq::d
 
 int defaultSnapshotEvery(int epochs) { return seq2seq::default_snapshot_every(epochs); }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -16,7 +16,7 @@
 #include <memory>
 #include <optional>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 // The model the window translates with. Immutable once published: training builds a new one and
 // swaps the pointer, so a decode in progress keeps the model it started with.
@@ -78,9 +78,9 @@ struct TrainOutcome {
     double wallSeconds = 0.0;      // preparation, training, snapshots and BLEU
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view
 
-Q_DECLARE_METATYPE(attnviz::gui::AlignmentSnapshot)
-Q_DECLARE_METATYPE(attnviz::gui::TrainOutcome)
-Q_DECLARE_METATYPE(attnviz::gui::TrainPrepared)
+Q_DECLARE_METATYPE(attnviz::seq2seq_view::AlignmentSnapshot)
+Q_DECLARE_METATYPE(attnviz::seq2seq_view::TrainOutcome)
+Q_DECLARE_METATYPE(attnviz::seq2seq_view::TrainPrepared)
 Q_DECLARE_METATYPE(attnviz::seq2seq::EpochStats)

@@ -16,7 +16,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 constexpr int kStatusMs = 8000;
@@ -143,4 +143,4 @@ QString Seq2SeqWindow::lastDirectory() const { return settings_->lastDirectory()
 
 void Seq2SeqWindow::rememberDirectory(const QString& file) { settings_->setLastDirectory(QFileInfo(file).absolutePath()); }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -19,7 +19,7 @@ namespace attnviz::playground {
 class AppSettings;
 }
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class TrainPanel;
 class TranslatePanel;
@@ -79,4 +79,4 @@ private:
     QLabel* modelLabel_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

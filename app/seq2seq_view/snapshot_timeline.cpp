@@ -8,7 +8,7 @@
 #include <QSlider>
 #include <QVBoxLayout>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 SnapshotTimeline::SnapshotTimeline(QWidget* parent) : QWidget(parent)
 {
@@ -81,4 +81,4 @@ void SnapshotTimeline::show(int i)
     heatmap_->setData(std::move(d));
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -17,7 +17,7 @@ namespace attnviz::widgets {
 class HeatmapWidget;
 }
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class SnapshotTimeline : public QWidget {
     Q_OBJECT
@@ -47,4 +47,4 @@ private:
     widgets::HeatmapWidget* heatmap_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

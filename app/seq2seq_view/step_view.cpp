@@ -17,7 +17,7 @@
 
 #include <algorithm>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 
@@ -141,4 +141,4 @@ void StepView::setStep(int step)
     heatmap_->setHighlightedRow(step_);
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

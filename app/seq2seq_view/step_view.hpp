@@ -17,7 +17,7 @@ class HeatmapWidget;
 class VectorStripWidget;
 }  // namespace attnviz::widgets
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class WhatIfPanel;
 
@@ -49,4 +49,4 @@ private:
     widgets::HeatmapWidget* heatmap_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

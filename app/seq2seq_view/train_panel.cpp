@@ -18,7 +18,7 @@
 
 #include <cmath>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 
@@ -193,4 +193,4 @@ void TrainPanel::setRunning(bool running)
     emit trainingRunning(running);
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -16,7 +16,7 @@ namespace attnviz::widgets {
 class LossCurveWidget;
 }
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class SnapshotTimeline;
 class TrainRunner;
@@ -48,7 +48,7 @@ public:
     const TrainOutcome& lastOutcome() const { return outcome_; }
 
 signals:
-    void modelTrained(attnviz::gui::Seq2SeqModelPtr model, const QString& summary);
+    void modelTrained(attnviz::seq2seq_view::Seq2SeqModelPtr model, const QString& summary);
     void trainingRunning(bool running);
 
 private:
@@ -68,4 +68,4 @@ private:
     QString dataset_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

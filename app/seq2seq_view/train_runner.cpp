@@ -8,7 +8,7 @@
 
 #include <exception>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 
@@ -119,4 +119,4 @@ void TrainRunner::run(TrainJob job, std::shared_ptr<nn::TrainControl> control)
     }
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -19,7 +19,7 @@ namespace attnviz::nn {
 class TrainControl;
 }
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class TrainRunner : public QObject {
     Q_OBJECT
@@ -40,10 +40,10 @@ public:
     bool waitForThread(unsigned long ms);
 
 signals:
-    void prepared(attnviz::gui::TrainPrepared info);
+    void prepared(attnviz::seq2seq_view::TrainPrepared info);
     void epochFinished(attnviz::seq2seq::EpochStats stats);
-    void snapshotReady(attnviz::gui::AlignmentSnapshot snapshot);
-    void finished(attnviz::gui::TrainOutcome outcome);
+    void snapshotReady(attnviz::seq2seq_view::AlignmentSnapshot snapshot);
+    void finished(attnviz::seq2seq_view::TrainOutcome outcome);
     // Bad data or a failure: one readable line. The current model is untouched.
     void failed(QString message);
     void pausedChanged(bool paused);
@@ -56,4 +56,4 @@ private:
     bool running_ = false;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

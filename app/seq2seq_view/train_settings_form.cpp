@@ -12,7 +12,7 @@
 #include <QPushButton>
 #include <QSpinBox>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 
@@ -178,4 +178,4 @@ QString TrainSettingsForm::validate() const
     return {};
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

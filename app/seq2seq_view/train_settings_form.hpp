@@ -14,7 +14,7 @@ class QLineEdit;
 class QPushButton;
 class QSpinBox;
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class TrainSettingsForm : public QWidget {
     Q_OBJECT
@@ -44,4 +44,4 @@ private:
     QLineEdit* probe_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -15,7 +15,7 @@
 
 #include <exception>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 namespace {
 constexpr int kPlayIntervalMs = 700;
@@ -258,4 +258,4 @@ void TranslatePanel::setPlaying(bool on)
     play_->setText(on ? tr("&Pause") : tr("&Play"));
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -17,7 +17,7 @@ class QSlider;
 class QSpinBox;
 class QTimer;
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class StepView;
 
@@ -75,4 +75,4 @@ private:
     StepView* steps_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

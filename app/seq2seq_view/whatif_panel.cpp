@@ -10,7 +10,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 WhatIfPanel::WhatIfPanel(QWidget* parent) : QWidget(parent)
 {
@@ -90,4 +90,4 @@ void WhatIfPanel::setNote(const QString& note)
     reset_->setEnabled(!note.isEmpty());
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -17,7 +17,7 @@ namespace attnviz::widgets {
 class AttentionRowEditor;
 }
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class WhatIfPanel : public QWidget {
     Q_OBJECT
@@ -47,4 +47,4 @@ private:
     bool filling_ = false;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

@@ -5,7 +5,7 @@
 
 #include <stdexcept>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 void WhatIfSession::start(Seq2SeqModelPtr model, std::string input, seq2seq::Translation original)
 {
@@ -47,4 +47,4 @@ const seq2seq::Translation& WhatIfSession::decode()
     return edited_;
 }
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

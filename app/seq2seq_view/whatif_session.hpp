@@ -14,7 +14,7 @@
 #include <optional>
 #include <string>
 
-namespace attnviz::gui {
+namespace attnviz::seq2seq_view {
 
 class WhatIfSession {
 public:
@@ -45,4 +45,4 @@ private:
     std::optional<seq2seq::AttentionOverride> override_;
 };
 
-}  // namespace attnviz::gui
+}  // namespace attnviz::seq2seq_view

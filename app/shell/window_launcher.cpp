@@ -44,16 +44,16 @@ WindowLauncher::FileKind WindowLauncher::kindOf(const QString& path)
     return FileKind::Unknown;
 }
 
-Seq2SeqWindow* WindowLauncher::modelWindow() const { return model_; }
+seq2seq_view::Seq2SeqWindow* WindowLauncher::modelWindow() const { return model_; }
 InspectorWindow* WindowLauncher::inspector() const { return inspector_; }
 
-Seq2SeqWindow* WindowLauncher::showModelWindow()
+seq2seq_view::Seq2SeqWindow* WindowLauncher::showModelWindow()
 {
     if (!model_) {
-        Seq2SeqWindow::Options o;
+        seq2seq_view::Seq2SeqWindow::Options o;
         o.prompts = options_.prompts;
         o.settings = options_.settings;
-        model_ = new Seq2SeqWindow(o);
+        model_ = new seq2seq_view::Seq2SeqWindow(o);
         model_->setAttribute(Qt::WA_DeleteOnClose);
     }
     model_->show();

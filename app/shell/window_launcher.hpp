@@ -13,10 +13,13 @@
 
 class QSettings;
 
+namespace attnviz::seq2seq_view {
+class Seq2SeqWindow;
+}
+
 namespace attnviz::gui {
 
 class InspectorWindow;
-class Seq2SeqWindow;
 
 class WindowLauncher : public QObject {
     Q_OBJECT
@@ -37,18 +40,18 @@ public:
 
     // Shows (creating when needed) and raises the window; each is a top-level window that
     // deletes itself when closed.
-    Seq2SeqWindow* showModelWindow();
+    seq2seq_view::Seq2SeqWindow* showModelWindow();
     InspectorWindow* showInspector();
     // Opens a model or attention file in its window. False when `path` is a session or
     // unknown (the caller handles those); the windows report their own load errors.
     bool openInOtherWindow(const QString& path);
 
-    Seq2SeqWindow* modelWindow() const;  // null until shown, and after it was closed
+    seq2seq_view::Seq2SeqWindow* modelWindow() const;  // null until shown, and after it was closed
     InspectorWindow* inspector() const;
 
 private:
     Options options_;
-    QPointer<Seq2SeqWindow> model_;
+    QPointer<seq2seq_view::Seq2SeqWindow> model_;
     QPointer<InspectorWindow> inspector_;
 };
 

@@ -374,7 +374,7 @@ private slots:
         QVERIFY(model && inspector);
         QCOMPARE(model->shortcut(), QKeySequence(QStringLiteral("Ctrl+2")));
         model->trigger();
-        gui::Seq2SeqWindow* first = window_->windows()->modelWindow();
+        seq2seq_view::Seq2SeqWindow* first = window_->windows()->modelWindow();
         QVERIFY(first && first->isVisible());
         QVERIFY(first->model());  // the shipped model, loaded at start
         model->trigger();

@@ -26,14 +26,14 @@
 #include <memory>
 
 using namespace attnviz;
-using attnviz::gui::Seq2SeqWindow;
+using attnviz::seq2seq_view::Seq2SeqWindow;
 
 namespace {
 
 // reverse, small: a few hundred pairs, a small model, trains in well under a second per epoch.
-gui::TrainJob smallJob(int epochs)
+seq2seq_view::TrainJob smallJob(int epochs)
 {
-    gui::TrainJob job = gui::defaultTrainJob(QStringLiteral("reverse"));
+    seq2seq_view::TrainJob job = seq2seq_view::defaultTrainJob(QStringLiteral("reverse"));
     job.examples = 300;
     job.config.embed = 16;
     job.config.hidden = 16;
@@ -69,15 +69,15 @@ private slots:
     void trainsShowsProgressAndHandsTheModelOver()
     {
         auto w = makeWindow();
-        gui::TrainPanel* t = w->trainPanel();
+        seq2seq_view::TrainPanel* t = w->trainPanel();
         const auto before = w->model();
-        QSignalSpy epochs(t->runner(), &gui::TrainRunner::epochFinished);
-        QSignalSpy snapshots(t->runner(), &gui::TrainRunner::snapshotReady);
-        QSignalSpy done(t->runner(), &gui::TrainRunner::finished);
-        QSignalSpy trained(t, &gui::TrainPanel::modelTrained);
+        QSignalSpy epochs(t->runner(), &seq2seq_view::TrainRunner::epochFinished);
+        QSignalSpy snapshots(t->runner(), &seq2seq_view::TrainRunner::snapshotReady);
+        QSignalSpy done(t->runner(), &seq2seq_view::TrainRunner::finished);
+        QSignalSpy trained(t, &seq2seq_view::TrainPanel::modelTrained);
         const QThread* gui = QThread::currentThread();
         QThread* epochThread = nullptr;
-        connect(t->runner(), &gui::TrainRunner::epochFinished, this, [&] { epochThread = QThread::currentThread(); });
+        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [&] { epochThread = QThread::currentThread(); });
         QVERIFY(t->startTraining(smallJob(4)));
         QVERIFY(t->isTraining());
         QVERIFY(!t->trainButton()->isEnabled());
@@ -88,7 +88,7 @@ private slots:
         QCOMPARE(t->progressBar()->value(), 4);
         QCOMPARE(t->progressBar()->maximum(), 4);
         QCOMPARE(snapshots.size(), 4);
-        gui::SnapshotTimeline* tl = t->timeline();
+        seq2seq_view::SnapshotTimeline* tl = t->timeline();
         QCOMPARE(tl->count(), 4);
         QCOMPARE(tl->currentIndex(), 3);
         // The slider scrubs the snapshots.
@@ -114,11 +114,11 @@ private slots:
     void pauseResumeAndStop()
     {
         auto w = makeWindow();
-        gui::TrainPanel* t = w->trainPanel();
-        QSignalSpy epochs(t->runner(), &gui::TrainRunner::epochFinished);
-        QSignalSpy done(t->runner(), &gui::TrainRunner::finished);
+        seq2seq_view::TrainPanel* t = w->trainPanel();
+        QSignalSpy epochs(t->runner(), &seq2seq_view::TrainRunner::epochFinished);
+        QSignalSpy done(t->runner(), &seq2seq_view::TrainRunner::finished);
         // Pause as soon as the first epoch is reported: the trainer then stops between batches.
-        connect(t->runner(), &gui::TrainRunner::epochFinished, this, [&] {
+        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [&] {
             if (epochs.size() == 1) QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
         });
         QVERIFY(t->startTraining(smallJob(3000)));
@@ -148,10 +148,10 @@ private slots:
     void badFileFailsWithAMessage()
     {
         auto w = makeWindow();
-        gui::TrainPanel* t = w->trainPanel();
+        seq2seq_view::TrainPanel* t = w->trainPanel();
         const auto before = w->model();
-        QSignalSpy failed(t->runner(), &gui::TrainRunner::failed);
-        gui::TrainJob job = smallJob(2);
+        QSignalSpy failed(t->runner(), &seq2seq_view::TrainRunner::failed);
+        seq2seq_view::TrainJob job = smallJob(2);
         job.dataset = QStringLiteral("file");
         job.file = dir_.filePath("no-such-file.txt");
         QVERIFY(t->startTraining(job));
@@ -164,7 +164,7 @@ private slots:
     void destroyingTheWindowStopsTraining()
     {
         auto w = makeWindow();
-        QSignalSpy epochs(w->trainPanel()->runner(), &gui::TrainRunner::epochFinished);
+        QSignalSpy epochs(w->trainPanel()->runner(), &seq2seq_view::TrainRunner::epochFinished);
         QVERIFY(w->trainPanel()->startTraining(smallJob(100000)));
         QVERIFY(epochs.wait(60000));
         w.reset();  // must stop the worker and join it, not crash or hang

@@ -29,7 +29,7 @@
 #include <memory>
 
 using namespace attnviz;
-using attnviz::gui::Seq2SeqWindow;
+using attnviz::seq2seq_view::Seq2SeqWindow;
 
 namespace {
 
@@ -71,7 +71,7 @@ private slots:
         const seq2seq::LoadedModel core = shippedModel();
         QCOMPARE(w->model()->src_vocab.idx_to_token(), core.src_vocab.idx_to_token());
         QCOMPARE(w->model()->tgt_vocab.idx_to_token(), core.tgt_vocab.idx_to_token());
-        gui::TranslatePanel* p = w->translatePanel();
+        seq2seq_view::TranslatePanel* p = w->translatePanel();
         QTest::keyClicks(p->sentenceEdit(), kSentence);
         QTest::keyClick(p->sentenceEdit(), Qt::Key_Return);  // Enter translates
         QVERIFY(p->hasTranslation());
@@ -91,11 +91,11 @@ private slots:
     void steppingMovesTheHighlightAndTheBars()
     {
         auto w = makeWindow();
-        gui::TranslatePanel* p = w->translatePanel();
+        seq2seq_view::TranslatePanel* p = w->translatePanel();
         QVERIFY(p->translate(kSentence));
         const seq2seq::Translation& t = p->translation();
         QCOMPARE(p->stepSlider()->maximum(), static_cast<int>(t.steps.size()) - 1);
-        gui::StepView* v = p->stepView();
+        seq2seq_view::StepView* v = p->stepView();
         for (int step : {0, 2, static_cast<int>(t.steps.size()) - 1}) {
             p->stepSlider()->setValue(step);
             QCOMPARE(p->currentStep(), step);
@@ -121,7 +121,7 @@ private slots:
     void whatIfRenormalisesAndReDecodesAsTheCore()
     {
         auto w = makeWindow();
-        gui::TranslatePanel* p = w->translatePanel();
+        seq2seq_view::TranslatePanel* p = w->translatePanel();
         QVERIFY(p->translate(kSentence));
         const seq2seq::Translation original = p->translation();
         const int k = 2;
@@ -169,7 +169,7 @@ private slots:
     void unknownWordsAreNamed()
     {
         auto w = makeWindow();
-        gui::TranslatePanel* p = w->translatePanel();
+        seq2seq_view::TranslatePanel* p = w->translatePanel();
         QVERIFY(p->translate(QStringLiteral("the zebra sees a cat .")));
         QVERIFY(p->unknownLabel()->isVisible());
         QVERIFY(p->unknownLabel()->text().contains(QStringLiteral("zebra")));
@@ -180,7 +180,7 @@ private slots:
     void emptyAndTooLongSentencesGetAMessage()
     {
         auto w = makeWindow();
-        gui::TranslatePanel* p = w->translatePanel();
+        seq2seq_view::TranslatePanel* p = w->translatePanel();
         QVERIFY(p->translate(kSentence));
         const auto before = p->translation().output;
         QVERIFY(!p->translate(QStringLiteral("   ")));
