@@ -2,7 +2,11 @@
 # Builds the libFuzzer targets (fuzz/) with clang in a separate build directory and runs each one
 # for N seconds, seeded with the fixtures of tests/data/attention.
 #
-#   scripts/fuzz.sh [SECONDS]           default 20 seconds per target
+#   scripts/fuzz.sh [SECONDS [TARGET...]]   default 20 seconds per target, every target
+#
+# Targets: fuzz_npy, fuzz_safetensors, fuzz_attention_json (attention tensor files, seeded with
+# tests/data/attention), fuzz_session_json (session files, seeded with resources/presets) and
+# fuzz_model (seq2seq model files, seeded with fuzz/seeds/tiny-model.safetensors).
 #
 # Environment: ATTNVIZ_FUZZ_BUILD_DIR (default build-fuzz), CXX (default clang++, else
 # clang++-14), ATTNVIZ_FUZZ_JOBS (build parallelism, default 2).
@@ -23,9 +27,12 @@ if [[ -z "$cxx" ]] || ! "$cxx" --version | grep -q clang; then
   echo "fuzz.sh: needs clang++ with libFuzzer (set CXX)" >&2
   exit 2
 fi
-targets=(fuzz_npy fuzz_safetensors fuzz_attention_json)
+targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_model)
+[ $# -gt 1 ] && targets=("${@:2}")
 
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" \
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTNVIZ_BUILD_FUZZERS=ON \
   -DATTNVIZ_BUILD_TESTS=OFF -DATTNVIZ_BUILD_BENCH=OFF >/dev/null
 cmake --build "$build" -j "${ATTNVIZ_FUZZ_JOBS:-2}" --target "${targets[@]}"
@@ -40,9 +47,12 @@ for t in "${targets[@]}"; do
     fuzz_npy) cp -n "$seeds"/*.npy "$corpus"/ ;;
     fuzz_safetensors) cp -n "$seeds"/*.safetensors "$corpus"/ ;;
     fuzz_attention_json) cp -n "$seeds"/*.json "$corpus"/ ;;
+    fuzz_session_json) cp -n "$root"/resources/presets/*.json "$corpus"/ ;;
+    fuzz_model) cp -n "$root"/fuzz/seeds/*.safetensors "$corpus"/ ;;
+    *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
   esac
   echo "== $t: ${seconds}s"
-  # -max_len: the fixtures are < 1 KB; larger inputs only slow the search down.
+  # -max_len: the seeds are < 3 KB; larger inputs only slow the search down.
   if ! "$build/fuzz/$t" "$corpus" -max_total_time="$seconds" -max_len=8192 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/$t-" \
       2> "$build/$t.log"; then
