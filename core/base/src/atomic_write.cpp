@@ -74,8 +74,12 @@ Temporary create_temporary(const std::filesystem::path& shown, const std::filesy
             c = hex[r & 15];
             r >>= 4;
         }
-        std::filesystem::path tmp =
-            target.parent_path() / ("." + target.filename().string() + ".partial-" + suffix);
+        // Appended piece by piece: GCC 12 warns falsely (-Wrestrict, bug 105329) on "." + string.
+        std::string name(1, '.');
+        name += target.filename().string();
+        name += ".partial-";
+        name += suffix;
+        std::filesystem::path tmp = target.parent_path() / name;
         const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
         if (fd >= 0) return Temporary(fd, std::move(tmp));
         if (errno != EEXIST) {
