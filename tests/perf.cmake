@@ -12,3 +12,6 @@ attnviz_add_test(test_head_statistics_in_place
 
 # Labels drawn whole: heatmap positions of 10000 and more, the head view's captions (issue 11).
 attnviz_add_test(test_label_widths SOURCES widgets/test_label_widths.cpp LIBS attnviz::widgets)
+
+# The heatmap's shortcuts on the window's edit → screen path draw what they drew before.
+attnviz_add_test(test_heatmap_fast_paths SOURCES widgets/test_heatmap_fast_paths.cpp LIBS attnviz::widgets)
