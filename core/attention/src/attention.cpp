@@ -167,6 +167,10 @@ constexpr Index kHeadRowBlock = 64;
 // head's own matrices are the block's buffers, nothing is copied and the result stays in
 // cache. Measured at d_head = 16: n = 512 is 10 % faster in one block, n = 1024 20 % slower.
 constexpr Index kOneBlockEntries = 512 * 1024;
+// A thread keeps its block buffers between calls up to this size (n_k ≈ 5400 at 64 rows).
+// (Writing all heads' rows and the mean column by column, the sums in L1, was tried: five
+// streams of streaming stores at once made the pass 40 % slower than one matrix at a time.)
+constexpr Index kKeptBlockBytes = 16 * 1024 * 1024;
 
 // sum = head + 0.0 (the first head) or sum + head: exactly 0 + h_0 + h_1 + ..., as when the
 // means started from zero (a -0.0 score becomes +0.0).
@@ -223,8 +227,21 @@ void multi_head_blocks(const Matrix& q_proj, const Matrix& k_proj, const Matrix&
     }
     const double mean = 1.0 / static_cast<double>(H);
     std::vector<Index> fully_masked;
+    // The block's buffers are kept by the thread from one call to the next: allocated afresh,
+    // their 6 MB at n = 2048 went back to the system after each call and came back as page
+    // faults. Buffers above kKeptBlockBytes are released when the call ends.
+    thread_local HeadBlock w;
+    struct Release {
+        HeadBlock& w;
+        ~Release()
+        {
+            const Index bytes = static_cast<Index>(sizeof(double)) *
+                                (w.scores.size() + w.chain.logits.size() + w.chain.weights.size() +
+                                 w.sum_scores.size() + w.sum_logits.size() + w.sum_weights.size());
+            if (bytes > kKeptBlockBytes) w = HeadBlock{};
+        }
+    } release{w};
     BoolMatrix block_mask;  // (b × n_k) the block's rows of r.masked; empty when unmasked
-    HeadBlock w;
     if (one_block) w.swap_means(r);
     for (Index r0 = 0; r0 < n_q; r0 += rows_per_block) {
         const Index b = std::min(rows_per_block, n_q - r0);

@@ -21,33 +21,37 @@
 
 namespace attnviz::detail {
 
-// dst = src · factor. src: (b × m), contiguous (column-major, leading dimension b); dst: (b × m)
-// rows of a column-major matrix. A factor of 1 copies exactly (x · 1 = x, also for ±0, ±inf and
-// NaN). Call streaming_fence() after the last call, before another thread may read dst.
+// d[0..b) = s[0..b) · factor. A factor of 1 copies exactly (x · 1 = x, also for ±0, ±inf and
+// NaN). Whole cache lines of d are written with streaming stores, the partial lines at either
+// end with ordinary ones. Call streaming_fence() after the last call, before another thread
+// may read d.
+inline void stream_column(const double* s, double factor, double* d, Index b)
+{
+    Index i = 0;
+#if defined(__SSE2__)
+    for (; i < b && reinterpret_cast<std::uintptr_t>(d + i) % 64 != 0; ++i) d[i] = s[i] * factor;
+#if defined(__AVX__)
+    const __m256d f = _mm256_set1_pd(factor);
+    for (; i + 8 <= b; i += 8) {
+        _mm256_stream_pd(d + i, _mm256_mul_pd(_mm256_loadu_pd(s + i), f));
+        _mm256_stream_pd(d + i + 4, _mm256_mul_pd(_mm256_loadu_pd(s + i + 4), f));
+    }
+#else
+    const __m128d f = _mm_set1_pd(factor);
+    for (; i + 8 <= b; i += 8)
+        for (Index k = 0; k < 8; k += 2) _mm_stream_pd(d + i + k, _mm_mul_pd(_mm_loadu_pd(s + i + k), f));
+#endif
+#endif
+    for (; i < b; ++i) d[i] = s[i] * factor;
+}
+
+// dst = src · factor, a column at a time. src: (b × m), contiguous (column-major, leading
+// dimension b); dst: (b × m) rows of a column-major matrix.
 inline void stream_rows(const Matrix& src, double factor, Eigen::Ref<Matrix> dst)
 {
-    const Index b = src.rows(), m = src.cols(), ld = dst.outerStride();
-    for (Index j = 0; j < m; ++j) {
-        const double* s = src.data() + j * b;
-        double* d = dst.data() + j * ld;
-        Index i = 0;
-#if defined(__SSE2__)
-        // Ordinary stores up to the first whole cache line, streaming stores for whole lines.
-        for (; i < b && reinterpret_cast<std::uintptr_t>(d + i) % 64 != 0; ++i) d[i] = s[i] * factor;
-#if defined(__AVX__)
-        const __m256d f = _mm256_set1_pd(factor);
-        for (; i + 8 <= b; i += 8) {
-            _mm256_stream_pd(d + i, _mm256_mul_pd(_mm256_loadu_pd(s + i), f));
-            _mm256_stream_pd(d + i + 4, _mm256_mul_pd(_mm256_loadu_pd(s + i + 4), f));
-        }
-#else
-        const __m128d f = _mm_set1_pd(factor);
-        for (; i + 8 <= b; i += 8)
-            for (Index k = 0; k < 8; k += 2) _mm_stream_pd(d + i + k, _mm_mul_pd(_mm_loadu_pd(s + i + k), f));
-#endif
-#endif
-        for (; i < b; ++i) d[i] = s[i] * factor;
-    }
+    const Index b = src.rows();
+    for (Index j = 0; j < src.cols(); ++j)
+        stream_column(src.data() + j * b, factor, dst.data() + j * dst.outerStride(), b);
 }
 
 // Orders the streaming stores before any later store (such as the one that hands the result
