@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <limits>
 #include <sstream>
@@ -61,6 +62,25 @@ std::string number(double x)
                                 " overflows double precision");
 }
 
+// Pass 1 of one column of a block: l = s · scale / T, or −inf where masked; each row's max; and
+// bad += l · 0 before the mask, which stays 0 for every finite l and becomes NaN once an l is
+// ±inf or NaN, so that an overflow is found even where a mask would hide it. Plain loops over
+// restrict pointers, which GCC vectorises (Eigen 3.4's select() is evaluated one scalar at a
+// time): with the check included, this pass is as fast as the unchecked select or product was.
+template <bool kMasked, bool kOneFactor>
+void logits_column(const double* __restrict s, const std::uint8_t* __restrict off, double* __restrict l,
+                   double* __restrict bad, double* __restrict row_max, Index b, double factor, double scale,
+                   double temperature)
+{
+    for (Index i = 0; i < b; ++i) {
+        const double t = kOneFactor ? s[i] * factor : (s[i] * scale) / temperature;
+        bad[i] += t * 0.0;
+        const double v = kMasked && off[i] ? kNegInf : t;
+        l[i] = v;
+        row_max[i] = v > row_max[i] ? v : row_max[i];
+    }
+}
+
 }  // namespace
 
 void softmax_chain(const Matrix& scores, double scale, const BoolMatrix& masked,
@@ -81,13 +101,12 @@ void softmax_chain(const Matrix& scores, double scale, const BoolMatrix& masked,
     c.logits.resize(n, m);
     c.weights.resize(n, m);
     c.output.resize(n, has_values ? values.cols() : 0);
-    Vector max_buffer(kRowBlock), check_buffer(kRowBlock);  // (block rows)
+    Vector max_buffer(kRowBlock);  // (block rows)
     // scale / T in one factor: the logits are the only (n × m) matrix this pass writes. When
     // the factor itself overflows (T = 5e-324), each logit is (score · scale) / T instead, which
     // is finite wherever the true logit is (a zero score stays 0).
     const double factor = scale / temperature;
     const bool one_factor = std::isfinite(factor);
-    nn::SoftmaxReport report;
 
     for (Index r0 = 0; r0 < n; r0 += kRowBlock) {
         const Index b = std::min(kRowBlock, n - r0);
@@ -101,42 +120,27 @@ void softmax_chain(const Matrix& scores, double scale, const BoolMatrix& masked,
         // pass at 2048 × 2048): logits = scores · scale / T, the mask, and the row max.
         //
         // A logit that is not a finite number (a score that overflowed, or |s| · scale / T
-        // beyond DBL_MAX) must be refused, never taken for a mask's −∞ (issue 11: such rows
-        // were reported as "every key is masked"). Without a mask the shared softmax checks it
-        // in its exp pass (Masking::None); with one, `bad` accumulates l · 0 before the mask
-        // is applied: 0 for every finite l, NaN once an l is ±inf or NaN.
+        // beyond DBL_MAX) is refused, never taken for a mask's −∞ (issue 11: such rows were
+        // reported as "every key is masked"); logits_column finds it before the mask is applied.
         mx.setConstant(kNegInf);
-        report.fully_masked.clear();
-        report.not_finite.clear();
-        if (has_mask) {
-            auto bad = check_buffer.head(b);
-            bad.setZero();
-            for (Index j = 0; j < m; ++j) {
-                if (one_factor) L.col(j) = S.col(j) * factor;
-                else L.col(j) = (S.col(j) * scale) / temperature;
-                bad += L.col(j) * 0.0;
-                L.col(j) = masked.col(j).segment(r0, b).select(kNegInf, L.col(j));
-                mx = mx.cwiseMax(L.col(j));
-            }
-            for (Index i = 0; i < b; ++i)
-                if (bad(i) != 0.0) refuse_overflow(r0 + i, scores.row(r0 + i), scale, temperature);
-        } else {
-            for (Index j = 0; j < m; ++j) {
-                if (one_factor) L.col(j) = S.col(j) * factor;
-                else L.col(j) = (S.col(j) * scale) / temperature;
-                mx = mx.cwiseMax(L.col(j));
-            }
+        double bad[kRowBlock];
+        std::fill(bad, bad + b, 0.0);
+        const auto column = has_mask ? (one_factor ? &logits_column<true, true> : &logits_column<true, false>)
+                                     : (one_factor ? &logits_column<false, true> : &logits_column<false, false>);
+        for (Index j = 0; j < m; ++j) {
+            // bool is one byte holding 0 or 1: read as bytes so that the loop vectorises.
+            const auto* off = has_mask ? reinterpret_cast<const std::uint8_t*>(&masked(r0, j)) : nullptr;
+            column(S.col(j).data(), off, L.col(j).data(), bad, mx.data(), b, factor, scale, temperature);
         }
+        for (Index i = 0; i < b; ++i)
+            if (bad[i] != 0.0) refuse_overflow(r0 + i, scores.row(r0 + i), scale, temperature);
 
-        // Passes 2 and 3: the shared softmax. With a mask every logit is now finite or the
-        // mask's −∞, so a row whose max is −inf is fully masked (weights all 0).
+        // Passes 2 and 3: the shared softmax. Every logit is now finite or the mask's −∞, so a
+        // row whose max is −∞ is fully masked (weights all 0), never an overflow.
+        const std::size_t first = c.fully_masked_rows.size();
         nn::softmax_rows_from_max(L, mx, W, has_mask ? nn::Masking::NegInf : nn::Masking::None,
-                                  &report);
-        if (!report.not_finite.empty()) {
-            const Index i = r0 + report.not_finite.front();
-            refuse_overflow(i, scores.row(i), scale, temperature);
-        }
-        for (Index i : report.fully_masked) c.fully_masked_rows.push_back(r0 + i);
+                                  &c.fully_masked_rows);
+        for (std::size_t k = first; k < c.fully_masked_rows.size(); ++k) c.fully_masked_rows[k] += r0;
     }
     // One product over all rows: per-block products would repack `values` once per block.
     if (has_values) c.output.noalias() = c.weights * values;

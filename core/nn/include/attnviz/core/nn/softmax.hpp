@@ -8,16 +8,18 @@
 //
 // Masking is by value: an entry x_ij = −∞ is masked and gives y_ij exactly 0 (not the ~5e-309
 // that Eigen's vectorised exp returns for −∞), and a row whose every entry is −∞ gives a row of
-// zeros, reported as fully masked. The input must hold no NaN and no +∞: a caller whose logits
-// can overflow (the playground's scores ÷ temperature) refuses those first, so that an
-// overflowed row is never mistaken for a masked one (issue 11).
+// zeros, reported as fully masked. The input must hold no NaN and no +∞ (they give NaN): a
+// caller whose logits can overflow (the playground's scores ÷ temperature) refuses those first,
+// so that an overflowed row is never mistaken for a masked one (issue 11).
 //
 // Storage decides the order of the passes, not the result's meaning:
 //   row-major (or one row)  each row: max, exp, sum, divide (Eigen vectorises along the row);
 //   column-major            a block of ≤ 64 rows at a time, a column at a time: each column is a
 //                           contiguous run that Eigen vectorises, where a row would be strided.
-// The two orders sum in a different order, so they agree to rounding, not bit for bit; each is
-// deterministic for a given build. The row path is exactly the arithmetic the seq2seq model
+// The two orders sum in a different order, so they agree to rounding, not bit for bit. Which
+// entries of a row take the scalar std::exp (its unaligned head and tail) and which Eigen's
+// vectorised exp (1 ulp apart) depends on the output's address: results are reproducible for
+// Eigen-allocated (aligned) matrices of the same shape. The row path is exactly the arithmetic the seq2seq model
 // was trained with (max, vectorised exp, Eigen's sum, division), so its training is unchanged.
 #pragma once
 
@@ -78,17 +80,14 @@ namespace detail {
 // Row `index` of the row path: out = exp(x − mx) / Σ exp(x − mx), mx = the row's max. out may
 // be x. The arithmetic is exactly the seq2seq model's (max, vectorised exp, Eigen's sum of the
 // row, division), so its training is unchanged bit for bit.
-template <class XRow, class YRow, class Report>
-void softmax_row(const XRow& x, typename XRow::Scalar mx, YRow&& out, bool masks, Report* report,
+template <class XRow, class YRow>
+void softmax_row(const XRow& x, typename XRow::Scalar mx, YRow&& out, std::vector<Eigen::Index>* fully_masked,
                  Eigen::Index index)
 {
     using S = typename XRow::Scalar;
-    if (!masks && !x.allFinite()) {
-        out.setConstant(std::numeric_limits<S>::quiet_NaN());
-        if (report) report->not_finite.push_back(index);
-    } else if (mx == -std::numeric_limits<S>::infinity()) {
+    if (mx == -std::numeric_limits<S>::infinity()) {
         out.setZero();
-        if (report) report->fully_masked.push_back(index);
+        if (fully_masked) fully_masked->push_back(index);
     } else {
         out.array() = (x.array() - mx).unaryExpr(ExpOrZero<S>());
         const S sum = out.sum();
@@ -98,17 +97,12 @@ void softmax_row(const XRow& x, typename XRow::Scalar mx, YRow&& out, bool masks
 
 }  // namespace detail
 
-// What the entries of x mean.
+// What the entries of x may hold.
 enum class Masking {
-    NegInf,  // −∞ masks an entry; a row of only −∞ is fully masked (all-zero weights)
-    None,    // nothing is masked: every entry must be a finite number, and a row holding NaN or
-             // ±∞ (an overflow upstream) is reported in not_finite instead of being softmaxed
-};
-
-// What a call found; row indices of x.
-struct SoftmaxReport {
-    std::vector<Eigen::Index> fully_masked;  // Masking::NegInf: rows of only −∞, weights all 0
-    std::vector<Eigen::Index> not_finite;    // Masking::None: rows holding NaN or ±∞, weights NaN
+    NegInf,  // finite numbers, and −∞ for a masked entry: weight exactly 0; a row of only −∞ is
+             // fully masked (all-zero weights, reported)
+    None,    // finite numbers only, which the caller has checked (the playground refuses
+             // overflow first): Eigen's plain exp on the column path, ~1% faster at n = 2048
 };
 
 // Row maxima of x (n × m) into row_max (n): what softmax_rows_from_max needs. Column-major
@@ -133,15 +127,13 @@ void softmax_row_max(const Eigen::MatrixBase<X>& x, V&& row_max)
 // slow at n = 2048); the two differ by at most one rounding.
 template <class X, class V, class Y>
 void softmax_rows_from_max(const Eigen::MatrixBase<X>& x, const V& row_max, Y&& y,
-                           Masking masking = Masking::NegInf, SoftmaxReport* report = nullptr)
+                           Masking masking = Masking::NegInf, std::vector<Eigen::Index>* fully_masked = nullptr)
 {
     using S = typename X::Scalar;
     constexpr S kNegInf = -std::numeric_limits<S>::infinity();
-    constexpr S kNaN = std::numeric_limits<S>::quiet_NaN();
-    const bool masks = masking == Masking::NegInf;
     const Eigen::Index n = x.rows(), m = x.cols();
     if constexpr (detail::kRowPath<X>) {
-        for (Eigen::Index i = 0; i < n; ++i) detail::softmax_row(x.row(i), row_max(i), y.row(i), masks, report, i);
+        for (Eigen::Index i = 0; i < n; ++i) detail::softmax_row(x.row(i), row_max(i), y.row(i), fully_masked, i);
     } else {
         // (b) buffers on the stack: the playground calls this once per 32-row block and head,
         // and a heap buffer per call would show in its timings.
@@ -158,30 +150,19 @@ void softmax_rows_from_max(const Eigen::MatrixBase<X>& x, const V& row_max, Y&& 
                 shift(i) = mx == kNegInf ? S(0) : mx;
             }
             sum.setZero();
-            if (masks) {
-                for (Eigen::Index j = 0; j < m; ++j) {
+            for (Eigen::Index j = 0; j < m; ++j) {
+                // ExpOrZero and exp give the same bits for finite entries.
+                if (masking == Masking::NegInf)
                     yb.col(j).array() = (xb.col(j).array() - shift).unaryExpr(detail::ExpOrZero<S>());
-                    sum += yb.col(j).array();
-                }
-            } else {
-                // Nothing to zero, so Eigen's plain exp. x · 0 is ±0 for a finite x, which
-                // leaves the sum exactly as it is, and NaN for NaN or ±∞, which the sum then
-                // carries: the check costs one multiply-add in the exp pass, where the
-                // arithmetic has room, instead of a pass of its own.
-                for (Eigen::Index j = 0; j < m; ++j) {
+                else
                     yb.col(j).array() = (xb.col(j).array() - shift).exp();
-                    sum += yb.col(j).array() + xb.col(j).array() * S(0);
-                }
+                sum += yb.col(j).array();
             }
-            for (Eigen::Index i = 0; i < b; ++i) {
-                if (!masks && !std::isfinite(sum(i))) {
-                    sum(i) = kNaN;  // the row comes out NaN
-                    if (report) report->not_finite.push_back(r0 + i);
-                } else if (row_max(r0 + i) == kNegInf) {
+            for (Eigen::Index i = 0; i < b; ++i)
+                if (row_max(r0 + i) == kNegInf) {
                     sum(i) = S(1);  // its weights are already 0
-                    if (report) report->fully_masked.push_back(r0 + i);
+                    if (fully_masked) fully_masked->push_back(r0 + i);
                 }
-            }
             const Buf inv_sum = sum.inverse();
             for (Eigen::Index j = 0; j < m; ++j) yb.col(j).array() *= inv_sum;
         }
@@ -191,17 +172,17 @@ void softmax_rows_from_max(const Eigen::MatrixBase<X>& x, const V& row_max, Y&& 
 // y (n × m) = row softmax of x (n × m); y may be x itself. See the top of this file.
 template <class X, class Y>
 void softmax_rows(const Eigen::MatrixBase<X>& x, Y&& y, Masking masking = Masking::NegInf,
-                  SoftmaxReport* report = nullptr)
+                  std::vector<Eigen::Index>* fully_masked = nullptr)
 {
     using S = typename X::Scalar;
     if constexpr (detail::kRowPath<X>) {
         // Each row's max as it goes: no buffer, so that a training step allocates nothing.
         for (Eigen::Index i = 0; i < x.rows(); ++i)
-            detail::softmax_row(x.row(i), x.row(i).maxCoeff(), y.row(i), masking == Masking::NegInf, report, i);
+            detail::softmax_row(x.row(i), x.row(i).maxCoeff(), y.row(i), fully_masked, i);
     } else {
         Eigen::Matrix<S, Eigen::Dynamic, 1> row_max(x.rows());
         softmax_row_max(x, row_max);
-        softmax_rows_from_max(x, row_max, y, masking, report);
+        softmax_rows_from_max(x, row_max, y, masking, fully_masked);
     }
 }
 
