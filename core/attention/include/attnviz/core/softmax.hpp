@@ -33,8 +33,8 @@ SoftmaxRows masked_softmax(const Matrix& scaled, const BoolMatrix& masked, doubl
 //   output  = weights · values                  (n × d), when values has d > 0 columns
 // one block of query rows at a time, so that each block's passes run in cache: at n = 2048
 // every (n × m) matrix is 32 MB, and whole-matrix passes were memory-bound (docs/benchmarks.md).
-// values: (m × d); masked: (n × m) or empty. Refuses what masked_softmax refuses, naming the
-// row of `scores`. `out`'s matrices are resized, not reallocated,
+// values: (m × d); masked: (n × m) or empty; scores must not be out.logits itself. Refuses what
+// masked_softmax refuses, naming the row of `scores`. `out`'s matrices are resized, not reallocated,
 // when they already have the right shape: a fresh 32 MB buffer costs more in first-touch page
 // faults than the softmax itself.
 struct SoftmaxChain {
