@@ -13,14 +13,15 @@
 // so that an overflowed row is never mistaken for a masked one (issue 11).
 //
 // Storage decides the order of the passes, not the result's meaning:
-//   row-major (or one row)  each row: max, exp, sum, divide (Eigen vectorises along the row);
+//   row-major               each row: max, exp, sum, divide (Eigen vectorises along the row);
 //   column-major            a block of ≤ 64 rows at a time, a column at a time: each column is a
 //                           contiguous run that Eigen vectorises, where a row would be strided.
 // The two orders sum in a different order, so they agree to rounding, not bit for bit. Which
 // entries of a row take the scalar std::exp (its unaligned head and tail) and which Eigen's
 // vectorised exp (1 ulp apart) depends on the output's address: results are reproducible for
-// Eigen-allocated (aligned) matrices of the same shape. The row path is exactly the arithmetic the seq2seq model
-// was trained with (max, vectorised exp, Eigen's sum, division), so its training is unchanged.
+// Eigen-allocated (aligned) matrices of the same shape. The row path is exactly the arithmetic
+// the seq2seq model was trained with (max, vectorised exp, Eigen's sum, division), so its
+// training is unchanged.
 #pragma once
 
 #include <Eigen/Dense>
