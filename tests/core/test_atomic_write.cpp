@@ -183,6 +183,29 @@ private slots:
         QCOMPARE(read_all(dir() / "plain"), std::string("p"));
     }
 
+    void check_save_target_refuses_up_front_and_writes_nothing()
+    {
+        QCOMPARE(files::check_save_target(dir() / "new.bin"), dir() / "new.bin");
+        QVERIFY(!fs::exists(dir() / "new.bin"));
+        write_plain(dir() / "real", "kept");
+        fs::create_symlink("real", dir() / "link");
+        QCOMPARE(files::check_save_target(dir() / "link"), dir() / "real");
+        QCOMPARE(read_all(dir() / "real"), std::string("kept"));
+        QCOMPARE(::mkfifo((dir() / "pipe").c_str(), 0644), 0);
+        const auto message = [](const fs::path& p) {
+            try {
+                files::check_save_target(p);
+            } catch (const std::invalid_argument& e) {
+                return QString::fromUtf8(e.what());
+            }
+            return QString();
+        };
+        QVERIFY(message(dir() / "pipe").contains("a FIFO (named pipe), not a regular file"));
+        QVERIFY(message(dir() / "no" / "m.bin").contains("No such file or directory"));
+        QVERIFY(message(dir() / "real" / "m.bin").contains("Not a directory"));
+        QCOMPARE(names_in(dir()), (QStringList{"link", "pipe", "real"}));
+    }
+
     void not_a_file_name_is_refused()
     {
         QVERIFY(refusal("", "x").contains("not a file name"));

@@ -109,23 +109,51 @@ std::filesystem::path resolve_save_target(const std::filesystem::path& path)
     refuse(path, "too many levels of symbolic links");
 }
 
-void write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes)
+namespace {
+
+// The real target of `path`, and whether it exists (then as a regular file, in *existing).
+std::filesystem::path checked_target(const std::filesystem::path& path, struct stat* existing, bool* replaces)
 {
     if (path.empty() || !path.has_filename()) refuse(path, "not a file name");
     const std::filesystem::path target = resolve_save_target(path);
     if (!target.has_filename()) refuse(path, "not a file name");
-
-    struct stat existing {};
-    bool replaces = false;
-    if (::stat(target.c_str(), &existing) == 0) {
-        if (!S_ISREG(existing.st_mode))
-            refuse(path, std::string("it is ") + kind_of(existing.st_mode) +
+    *replaces = false;
+    if (::stat(target.c_str(), existing) == 0) {
+        if (!S_ISREG(existing->st_mode))
+            refuse(path, std::string("it is ") + kind_of(existing->st_mode) +
                              ", not a regular file; only a regular file or a new path is replaced");
-        replaces = true;
+        *replaces = true;
     } else if (errno != ENOENT) {
         const int err = errno;
         refuse(path, std::strerror(err));
     }
+    return target;
+}
+
+}  // namespace
+
+std::filesystem::path check_save_target(const std::filesystem::path& path)
+{
+    struct stat existing {};
+    bool replaces = false;
+    std::filesystem::path target = checked_target(path, &existing, &replaces);
+    if (!replaces) {
+        const std::filesystem::path dir = target.parent_path().empty() ? "." : target.parent_path();
+        struct stat d {};
+        if (::stat(dir.c_str(), &d) != 0) {
+            const int err = errno;
+            refuse(path, "cannot create a file in " + dir.string() + ": " + std::strerror(err));
+        }
+        if (!S_ISDIR(d.st_mode)) refuse(path, "cannot create a file in " + dir.string() + ": Not a directory");
+    }
+    return target;
+}
+
+void write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes)
+{
+    struct stat existing {};
+    bool replaces = false;
+    const std::filesystem::path target = checked_target(path, &existing, &replaces);
 
     Temporary tmp = create_temporary(path, target);
     if (replaces) {

@@ -25,6 +25,12 @@ namespace attnviz::files {
 // the missing path it names. Throws std::invalid_argument on a link loop.
 std::filesystem::path resolve_save_target(const std::filesystem::path& path);
 
+// Checks, without writing anything, what write_atomically would refuse up front: not a file
+// name, a link loop, an existing real target that is not a regular file, a missing directory.
+// For commands that work a long time before they save (train --save): refuse at the start.
+// Throws std::invalid_argument with write_atomically's message; returns the real target.
+std::filesystem::path check_save_target(const std::filesystem::path& path);
+
 // Writes `bytes` to `path` as described above. Throws std::invalid_argument whose message
 // starts with "cannot save PATH: " and says why (not a regular file, no such directory,
 // permission denied, no space left on device, ...).
