@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include "attnviz/core/atomic_write.hpp"
 
 #include <cmath>
 #include <exception>
@@ -92,6 +93,14 @@ MatrixReadResult matrixFromNpy(const QString& path, const QByteArray& bytes)
 
 bool writeFileAtomically(const QString& path, const QByteArray& bytes, QString* error)
 {
+    // QSaveFile renames its temporary over the target: over a device or a FIFO that would turn
+    // /dev/null into a regular file (tried). The core's check refuses what is not a regular file.
+    try {
+        files::check_save_target(path.toStdString());
+    } catch (const std::exception& e) {
+        if (error) *error = prefixed(path, QObject::tr("cannot write: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         if (error) *error = prefixed(path, QObject::tr("cannot write: %1").arg(file.errorString()));

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include "attnviz/core/atomic_write.hpp"
 #include <QTemporaryFile>
 
 #include <exception>
@@ -59,6 +60,12 @@ QString saveSeq2SeqModel(const QString& path, const seq2seq::LoadedModel& model)
         bytes = seq2seq::model_bytes(copy, model.src_vocab, model.tgt_vocab, model.num_steps, extra);
     } catch (const std::exception& e) {
         return QString::fromUtf8(e.what());
+    }
+    // A device or FIFO must not be replaced by QSaveFile's rename: the core's check refuses it.
+    try {
+        files::check_save_target(path.toStdString());
+    } catch (const std::exception& e) {
+        return QObject::tr("cannot write %1: %2").arg(path, QString::fromUtf8(e.what()));
     }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) return QObject::tr("cannot write %1: %2").arg(path, file.errorString());

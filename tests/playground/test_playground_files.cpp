@@ -12,11 +12,14 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/stat.h>
 
 #include <cstring>
 #include <vector>
@@ -70,6 +73,7 @@ private slots:
     void save_open_round_trip_is_bit_exact();
     void corrupt_file_names_it_and_leaves_document();
     void missing_file_is_an_error();
+    void saving_never_replaces_a_fifo_and_follows_links();
     void import_npy();
     void import_csv_and_tsv();
     void export_csv_reads_back_exactly();
@@ -155,6 +159,29 @@ void TestPlaygroundFiles::missing_file_is_an_error()
     QString error;
     QVERIFY(!writeSessionFile(path("no-dir/x.json"), load_preset(QStringLiteral("dot")), &error));
     QVERIFY2(error.startsWith(QLatin1String("x.json: cannot write")), qPrintable(error));
+}
+
+// QSaveFile alone renames its temporary over whatever the path names: it turned /dev/null and
+// FIFOs into regular files (issue 11). A FIFO stands in for a device here.
+void TestPlaygroundFiles::saving_never_replaces_a_fifo_and_follows_links()
+{
+    const QString fifo = path("pipe.json");
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    QString error;
+    QVERIFY(!writeSessionFile(fifo, load_preset(QStringLiteral("dot")), &error));
+    QVERIFY2(error.startsWith(QLatin1String("pipe.json: cannot write")), qPrintable(error));
+    QVERIFY2(error.contains(QLatin1String("not a regular file")), qPrintable(error));
+    struct stat st {};
+    QCOMPARE(::stat(QFile::encodeName(fifo).constData(), &st), 0);
+    QVERIFY(S_ISFIFO(st.st_mode));  // still a FIFO
+
+    // Through a symbolic link the file it points at is replaced and the link stays a link.
+    const QString target = path("real.json"), link = path("link.json");
+    writeBytes(target, "old");
+    QVERIFY(QFile::link(target, link));
+    QVERIFY2(writeSessionFile(link, load_preset(QStringLiteral("dot")), &error), qPrintable(error));
+    QVERIFY(QFileInfo(link).isSymLink());
+    QVERIFY(readSessionFile(target).ok());
 }
 
 void TestPlaygroundFiles::import_npy()

@@ -9,6 +9,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSaveFile>
+#include "attnviz/core/atomic_write.hpp"
 #include <QSvgGenerator>
 
 namespace attnviz::widgets {
@@ -66,6 +67,12 @@ bool exportView(const ExportableView& view, const QString& path, QSize size, QSt
     if (!plotFormatFromPath(path, &format))
         return fail(QStringLiteral("Unknown image format for “%1”: use .png, .svg or .pdf.").arg(path));
     if (size.isEmpty()) return fail(QStringLiteral("The image size must be at least 1 × 1 pixels."));
+    // A device or FIFO must not be replaced by QSaveFile's rename: the core's check refuses it.
+    try {
+        files::check_save_target(path.toStdString());
+    } catch (const std::exception& e) {
+        return fail(QStringLiteral("Could not write “%1”: %2").arg(path, QString::fromUtf8(e.what())));
+    }
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return fail(QStringLiteral("Could not write “%1”: %2").arg(path, file.errorString()));
