@@ -6,7 +6,8 @@
 # The test targets come from `ctest -N -L LABEL_REGEX` after configuring (a test's name is its
 # executable's target; tests that run the attnviz executable depend on it, so it is built with
 # them). Labels are given by attnviz_add_test in tests/CMakeLists.txt: core, cli, gui.
-# ccache is used when installed. ATTNVIZ_JOBS sets the build's parallelism (default: nproc).
+# ccache is used when installed. ATTNVIZ_JOBS sets the build's and ctest's parallelism (default:
+# nproc).
 # The last lines printed are ctest's summary; the exit status is ctest's (or the build's).
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -36,5 +37,6 @@ run_partial_suite() {
   cmake --build "$build" --parallel "${ATTNVIZ_JOBS:-$(nproc)}" --target "${targets[@]}" >&2
   # The build's time here; ctest's summary ("Total Test time") gives the tests' and ends the output.
   echo "== $name: configured and built in $((SECONDS - start)) s; running tests labelled '$labels'" >&2
-  QT_QPA_PLATFORM=offscreen ctest --test-dir "$build" -L "$labels" --output-on-failure --timeout 900
+  QT_QPA_PLATFORM=offscreen ctest --test-dir "$build" -L "$labels" --output-on-failure --timeout 900 \
+    --parallel "${ATTNVIZ_JOBS:-$(nproc)}"
 }
