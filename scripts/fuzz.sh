@@ -20,8 +20,7 @@ build=${ATTNVIZ_FUZZ_BUILD_DIR:-$root/build-fuzz}
 # shellcheck source=lib/packages.sh
 source "$root/scripts/lib/packages.sh"
 # clang with libFuzzer and the sanitizer runtimes, plus what the project's configure step needs.
-install_packages clang libclang-rt-14-dev cmake ninja-build qt6-base-dev qt6-svg-dev \
-  libgl1-mesa-dev libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
+install_packages clang libclang-rt-14-dev "${CONFIGURE_PACKAGES[@]}"
 cxx=${CXX:-$(command -v clang++ || command -v clang++-14 || true)}
 if [[ -z "$cxx" ]] || ! "$cxx" --version | grep -q clang; then
   echo "fuzz.sh: needs clang++ with libFuzzer (set CXX)" >&2

@@ -12,7 +12,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib/packages.sh"
 # shellcheck source=lib/partial_suite.sh
 source "$root/scripts/lib/partial_suite.sh"
-install_packages build-essential cmake ninja-build qt6-base-dev qt6-svg-dev libgl1-mesa-dev \
-  libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
+install_packages build-essential "${CONFIGURE_PACKAGES[@]}"
 run_partial_suite portable "${ATTNVIZ_PORTABLE_BUILD_DIR:-$root/build-portable}" '^(core|cli)$' \
   -DATTNVIZ_PORTABLE=ON "$@"

@@ -12,8 +12,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$root/scripts/lib/packages.sh"
 # shellcheck source=lib/partial_suite.sh
 source "$root/scripts/lib/partial_suite.sh"
-install_packages build-essential cmake ninja-build qt6-base-dev qt6-svg-dev libgl1-mesa-dev \
-  libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
+install_packages build-essential "${CONFIGURE_PACKAGES[@]}"
 # abort_on_error: a report ends the test at once, with a stack; UBSan prints its stack too.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_stack_use_after_return=1:strict_string_checks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

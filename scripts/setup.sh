@@ -11,10 +11,8 @@ source "$ROOT/scripts/lib/packages.sh"
 
 # Debian 12 packages the build, the tests and the screenshots need.
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config
-  qt6-base-dev qt6-svg-dev libgl1-mesa-dev
-  libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
-  libbenchmark-dev libpcre2-dev libutf8proc-dev ccache
+  build-essential "${CONFIGURE_PACKAGES[@]}"
+  libbenchmark-dev
   xvfb xauth python3-numpy
 )
 

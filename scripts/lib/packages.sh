@@ -16,3 +16,12 @@ install_packages() {
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
+
+# What configuring and building the project needs (every script that configures uses it): the
+# compiler comes separately (build-essential, or clang for the fuzzers).
+CONFIGURE_PACKAGES=(
+  cmake ninja-build pkg-config ccache
+  qt6-base-dev qt6-svg-dev libgl1-mesa-dev
+  libeigen3-dev libqcustomplot-dev libqcustomplot2.1-qt6
+  libpcre2-dev libutf8proc-dev
+)
