@@ -69,15 +69,29 @@ void LayerNorm<S>::backward(const CRef<S>& dy, MRef<S> dx, const NormCache<S>& c
     require_dims(dx.rows(), dx.cols(), n, d, weight.name, " input gradient");
     // x̂ = (x − μ) r, g = dy ⊙ w:
     //   dx = r (g − mean(g) − x̂ ⊙ mean(g ⊙ x̂)),  dw += Σ_rows dy ⊙ x̂,  db += Σ_rows dy.
-    const RowArray w = weight.value.row(0).template cast<double>().array();
-    RowArray xhat(d), g(d);
+    // Scalar loops in double, two passes per row: no temporary row buffers, so a training loop
+    // that calls this every step allocates nothing (a dynamic Eigen array would be a heap block).
+    const S* w = weight.value.data();
+    S* wg = weight.grad.data();
+    S* bg = has_bias ? bias.grad.data() : nullptr;
+    const double inv_d = 1.0 / static_cast<double>(d);
     for (Eigen::Index i = 0; i < n; ++i) {
-        xhat = (c.x.row(i).template cast<double>().array() - c.mean(i)) * c.rstd(i);
-        g = dy.row(i).template cast<double>().array() * w;
-        const double mg = g.mean(), mgx = (g * xhat).mean();
-        dx.row(i) = (c.rstd(i) * (g - mg - xhat * mgx)).template cast<S>().matrix();
-        weight.grad.row(0).array() += (dy.row(i).template cast<double>().array() * xhat).template cast<S>();
-        if (has_bias) bias.grad.row(0) += dy.row(i);
+        const double mu = c.mean(i), r = c.rstd(i);
+        double sg = 0.0, sgx = 0.0;
+        for (Eigen::Index j = 0; j < d; ++j) {
+            const double xh = (static_cast<double>(c.x(i, j)) - mu) * r;
+            const double g = static_cast<double>(dy(i, j)) * static_cast<double>(w[j]);
+            sg += g;
+            sgx += g * xh;
+        }
+        const double mg = sg * inv_d, mgx = sgx * inv_d;
+        for (Eigen::Index j = 0; j < d; ++j) {
+            const double xh = (static_cast<double>(c.x(i, j)) - mu) * r;
+            const double g = static_cast<double>(dy(i, j)) * static_cast<double>(w[j]);
+            dx(i, j) = static_cast<S>(r * (g - mg - xh * mgx));
+            wg[j] += static_cast<S>(static_cast<double>(dy(i, j)) * xh);
+            if (bg) bg[j] += dy(i, j);
+        }
     }
 }
 

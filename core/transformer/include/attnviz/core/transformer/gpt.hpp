@@ -128,6 +128,7 @@ private:
     // Workspace (B·n rows), reused.
     Eigen::Index B_ = 0, n_ = 0;
     std::vector<int> positions_;  // (B·n) t for row b·n + t
+    std::vector<int> ids_;        // (B·n) the last forward's token ids
     Mat<S> x_;        // (B·n × E) the residual stream entering the next block
     Mat<S> final_;    // (B·n × E) ln_f(x)
     nn::NormCache<S> ln_f_cache_;
