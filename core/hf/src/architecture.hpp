@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One model family's forward, split into steps so that a caller can stop, look or intervene
+// between layers (issue 13: ablation, row overrides, logit lens): embed → layer 0 … L − 1 →
+// finish → lm_head. Each family (arch_gpt2.cpp, arch_bert.cpp, arch_llama.cpp) names its
+// tensors, checks their shapes against config.json when it is made, and assembles its layers
+// from the kit's forward-only functions (nn/infer.hpp) over the mapped weights.
+#pragma once
+
+#include "attnviz/core/hf/model.hpp"
+#include "attnviz/core/nn/infer.hpp"
+#include "config.hpp"
+#include "weights.hpp"
+
+#include <memory>
+#include <span>
+
+namespace attnviz::hf {
+
+using Mat = nn::Mat<float>;
+
+// Everything one forward needs beyond the weights; one per run, so runs can go in parallel.
+struct ForwardState {
+    Eigen::Index n = 0;
+    Mat hidden;              // (n × E) the residual stream after the steps run so far
+    float* attentions = nullptr;  // (L × H × n × n): layer l's heads at l·H·n·n
+    Scratch scratch;         // converted float16 / bfloat16 weights, one matrix at a time
+    // Per-layer temporaries, reused from layer to layer.
+    Mat normed;              // (n × E)
+    Mat qkv;                 // (n × 3E) GPT-2's fused projection
+    Mat q, k, v;             // (n × H·d), (n × H_kv·d) ×2
+    Mat context;             // (n × H·d)
+    Mat projected;           // (n × E)
+    Mat inner, up;           // (n × F) the MLP's inner activations
+};
+
+class Architecture {
+public:
+    virtual ~Architecture() = default;
+    const ModelInfo& info() const { return info_; }
+    ModelInfo& mutable_info() { return info_; }  // Model::open fills the folder and dtype
+
+    // ids (n, checked) → s.hidden (n × E), the embeddings (and BERT's embedding LayerNorm).
+    virtual void embed(std::span<const int> ids, ForwardState& s) const = 0;
+    // Layer l over s.hidden, in place; its attention weights into s.attentions + l·H·n·n.
+    virtual void layer(int l, ForwardState& s) const = 0;
+    // After the last layer: the final norm (GPT-2's ln_f, Llama's model.norm); BERT: none.
+    virtual void finish(ForwardState& s) const = 0;
+    // rows (m × E) of the finished hidden states → logits (m × V). Only with info().has_lm_head.
+    virtual void lm_head(const Mat& rows, Mat& logits, Scratch& scratch) const = 0;
+
+protected:
+    ModelInfo info_;
+};
+
+std::unique_ptr<Architecture> make_gpt2(const Config& config, std::shared_ptr<const WeightStore> weights);
+std::unique_ptr<Architecture> make_bert(const Config& config, std::shared_ptr<const WeightStore> weights);
+// model_type "llama", "mistral" or "qwen2".
+std::unique_ptr<Architecture> make_llama(const Config& config, std::shared_ptr<const WeightStore> weights);
+
+// Shared pieces of the families.
+// y = x Wᵀ + b over a mapped weight, converted into `scratch` first when it is not float32.
+void project(const Mat& x, const TensorRef& w, const std::vector<float>& bias, Mat& y, Scratch& scratch,
+             bool conv1d = false);
+// logits (m × V) = rows (m × E) · Wᵀ + bias for a (V × E) table, converted a block of rows at a
+// time when it is not float32 (a 50,000 × 768 float16 table is never converted whole).
+void vocab_projection(const Mat& rows, const TensorRef& table, const std::vector<float>& bias, Mat& logits,
+                      Scratch& scratch);
+// A (d) vector tensor named `name`, converted (biases and norm weights are kilobytes).
+std::vector<float> vector_of(const WeightStore& w, const std::string& name, std::int64_t d,
+                             const std::string& meaning = {});
+// Grows m to rows × cols without keeping its values (no reallocation when the size is unchanged).
+inline void shape(Mat& m, Eigen::Index rows, Eigen::Index cols)
+{
+    if (m.rows() != rows || m.cols() != cols) m.resize(rows, cols);
+}
+
+}  // namespace attnviz::hf

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Opening a checkpoint folder (config.json → the family → its weights) and running a forward:
+// the ids checked, the layers run with progress and cancellation between them, the LM head
+// applied only to the positions asked for, and the top K of each.
+#include "attnviz/core/hf/model.hpp"
+
+#include "architecture.hpp"
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+namespace attnviz::hf {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The attentions of one run are kept whole (L·H·n² floats); past this they are refused with the
+// longest input that fits rather than exhausting memory.
+constexpr double kMaxAttentionBytes = 8.0 * 1024 * 1024 * 1024;
+
+std::vector<TopToken> top_k(const float* logits, Eigen::Index V, int k)
+{
+    // Probabilities by a max-shifted softmax, the sum in double.
+    const float mx = *std::max_element(logits, logits + V);
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < V; ++j) sum += std::exp(static_cast<double>(logits[j]) - mx);
+    const int kk = static_cast<int>(std::min<Eigen::Index>(std::max(k, 0), V));
+    std::vector<int> idx(static_cast<std::size_t>(V));
+    std::iota(idx.begin(), idx.end(), 0);
+    std::partial_sort(idx.begin(), idx.begin() + kk, idx.end(), [&](int a, int b) {
+        return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+    });
+    std::vector<TopToken> out;
+    for (int i = 0; i < kk; ++i) {
+        const int id = idx[static_cast<std::size_t>(i)];
+        out.push_back({id, static_cast<float>(std::exp(static_cast<double>(logits[id]) - mx) / sum)});
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& supported_model_types()
+{
+    static const std::vector<std::string> types{"bert", "gpt2", "llama", "mistral", "qwen2"};
+    return types;
+}
+
+void set_threads(int n)
+{
+    if (n < 0) throw std::invalid_argument("set_threads: " + std::to_string(n) + " threads");
+    Eigen::setNbThreads(n);
+}
+
+Model::Model(std::unique_ptr<Architecture> arch) : arch_(std::move(arch)) {}
+Model::~Model() = default;
+
+const ModelInfo& Model::info() const { return arch_->info(); }
+
+std::unique_ptr<Model> Model::open(const fs::path& path)
+{
+    fs::path folder = path;
+    fs::path config_path = path / "config.json";
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+        config_path = path;
+        folder = path.parent_path();
+        if (folder.empty()) folder = ".";
+    } else if (!fs::is_directory(path, ec)) {
+        throw std::invalid_argument(path.string() + ": no such folder or config.json");
+    } else if (!fs::is_regular_file(config_path, ec)) {
+        throw std::invalid_argument(path.string() + ": no config.json in this folder (not a Hugging Face checkpoint)");
+    }
+    const Config config = Config::load(config_path);
+    const std::string type = config.string("model_type");
+    const auto& supported = supported_model_types();
+    if (std::find(supported.begin(), supported.end(), type) == supported.end()) {
+        std::string list;
+        for (const auto& t : supported) list += (list.empty() ? "" : ", ") + t;
+        throw std::invalid_argument(config.file() + ": model_type '" + type + "' is not supported (supported: " +
+                                    list + ")");
+    }
+    auto weights = std::make_shared<const WeightStore>(folder);
+    std::unique_ptr<Architecture> arch;
+    if (type == "gpt2")
+        arch = make_gpt2(config, weights);
+    else if (type == "bert")
+        arch = make_bert(config, weights);
+    else
+        arch = make_llama(config, weights);
+    ModelInfo& info = arch->mutable_info();
+    info.folder = folder;
+    info.weight_dtype = weights->main_dtype();
+    info.weight_bytes = weights->total_bytes();
+    return std::unique_ptr<Model>(new Model(std::move(arch)));
+}
+
+RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
+{
+    const ModelInfo& info = arch_->info();
+    const auto n = static_cast<Eigen::Index>(ids.size());
+    if (n == 0) throw std::invalid_argument("no tokens to run");
+    if (n > info.max_positions)
+        throw std::invalid_argument("the input has " + std::to_string(n) + " tokens; this " + info.architecture +
+                                    " model takes at most " + std::to_string(info.max_positions) +
+                                    " (its maximum number of positions)");
+    for (Eigen::Index i = 0; i < n; ++i)
+        if (ids[i] < 0 || ids[i] >= info.vocab)
+            throw std::invalid_argument("token id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
+                                        " is outside the vocabulary (0 … " + std::to_string(info.vocab - 1) + ")");
+    const double per_token = 4.0 * info.layers * info.heads;  // bytes per n² of attentions
+    if (per_token * static_cast<double>(n) * static_cast<double>(n) > kMaxAttentionBytes) {
+        const auto fit = static_cast<long long>(std::sqrt(kMaxAttentionBytes / per_token));
+        throw std::invalid_argument("the attentions of " + std::to_string(n) + " tokens (" +
+                                    std::to_string(info.layers) + " layers × " + std::to_string(info.heads) +
+                                    " heads × n²) would take more than 8 GiB; at most " + std::to_string(fit) +
+                                    " tokens");
+    }
+    std::vector<int> asked;
+    if (options.lm_positions) {
+        for (int p : *options.lm_positions) {
+            if (p < 0 || p >= n)
+                throw std::invalid_argument("position " + std::to_string(p) + " asked for is outside 0 … " +
+                                            std::to_string(n - 1));
+            asked.push_back(p);
+        }
+    } else if (!info.causal || options.all_positions) {
+        asked.resize(static_cast<std::size_t>(n));
+        std::iota(asked.begin(), asked.end(), 0);
+    }
+    if (!info.has_lm_head) asked.clear();
+
+    const auto start = std::chrono::steady_clock::now();
+    RunResult r;
+    r.ids.assign(ids.begin(), ids.end());
+    r.layers = info.layers;
+    r.heads = info.heads;
+    r.n = static_cast<int>(n);
+    auto attentions = std::make_shared<std::vector<float>>(static_cast<std::size_t>(info.layers) * info.heads * n * n);
+    ForwardState s;
+    s.n = n;
+    s.attentions = attentions->data();
+    auto check_cancel = [&] {
+        if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
+    };
+    check_cancel();
+    arch_->embed(ids, s);
+    for (int l = 0; l < info.layers; ++l) {
+        check_cancel();
+        arch_->layer(l, s);
+        if (options.progress) options.progress(l + 1);
+    }
+    arch_->finish(s);
+    r.attentions = std::move(attentions);
+
+    if (info.has_lm_head) {
+        std::set<int> rows(asked.begin(), asked.end());
+        if (info.causal) rows.insert(static_cast<int>(n - 1));
+        std::vector<int> order(rows.begin(), rows.end());
+        Mat picked(static_cast<Eigen::Index>(order.size()), s.hidden.cols());
+        for (std::size_t i = 0; i < order.size(); ++i) picked.row(static_cast<Eigen::Index>(i)) = s.hidden.row(order[i]);
+        Mat logits;
+        arch_->lm_head(picked, logits, s.scratch);  // (m × V)
+        const Eigen::Index V = logits.cols();
+        r.positions.assign(static_cast<std::size_t>(n), {});
+        std::set<int> asked_set(asked.begin(), asked.end());
+        for (std::size_t i = 0; i < order.size(); ++i) {
+            const float* row = logits.data() + static_cast<Eigen::Index>(i) * V;
+            if (asked_set.count(order[i])) r.positions[static_cast<std::size_t>(order[i])] = top_k(row, V, options.top_k);
+            if (info.causal && order[i] == n - 1) r.next = top_k(row, V, options.top_k);
+        }
+        if (asked_set.empty()) r.positions.clear();
+        if (options.keep_logits) {
+            r.logit_positions = order;
+            r.logits.assign(logits.data(), logits.data() + logits.size());
+        }
+    }
+    r.forward_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+}  // namespace attnviz::hf

@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Forward-only layers over weights the caller owns (a checkpoint's memory-mapped tensors), for
+// inference: the layer classes own their Params (a copy of every weight), these functions take
+// views and copy nothing. Row-major, one row per token, like the rest of the kit:
+//
+//   linear_forward      y = x Wᵀ + b       W (out × in) as nn.Linear stores it,
+//                       or y = x W + b     W (in × out) as GPT-2's Conv1D stores it (transposed)
+//   layer_norm_forward  y = (x − μ)/√(σ² + eps) ⊙ γ + β     the statistics in double (norm.hpp)
+//   rms_norm_forward    y = x/√(mean(x²) + eps) ⊙ γ
+//   attention_forward   per head h (key/value head g = h / (H / H_kv)):
+//                       A_h = softmax(q_h k_gᵀ · scale [+ causal mask]), o_h = A_h v_g
+//                       recording every A_h into the caller's buffer (H × n × n).
+//
+// The whole sequence goes through each projection as one matrix product (Eigen GEMM, noalias):
+// there is no per-token loop. The causal softmax runs over each row's visible prefix only and
+// writes exact zeros above the diagonal.
+#pragma once
+
+#include "attnviz/core/nn/types.hpp"
+
+namespace attnviz::nn {
+
+// A weight matrix seen in place: `data` holds rows × cols values row-major. `transposed` says
+// the matrix is stored (in × out) (Conv1D) rather than (out × in) (nn.Linear).
+template <class S>
+struct WeightView {
+    const S* data = nullptr;
+    Eigen::Index rows = 0, cols = 0;  // as stored
+    bool transposed = false;
+
+    Eigen::Index out_features() const { return transposed ? cols : rows; }
+    Eigen::Index in_features() const { return transposed ? rows : cols; }
+    Eigen::Map<const Mat<S>> stored() const { return {data, rows, cols}; }  // (rows × cols)
+};
+
+// x (n × in) → y (n × out) = x Wᵀ + b; bias (out) or nullptr. y may not alias x. Throws
+// std::invalid_argument naming `what` and the sizes when they do not fit.
+template <class S>
+void linear_forward(const CRef<S>& x, const WeightView<S>& w, const S* bias, MRef<S> y,
+                    const char* what = "linear");
+
+// x (n × d) → y (n × d); gamma, beta (d), beta may be nullptr. y may be x.
+template <class S>
+void layer_norm_forward(const CRef<S>& x, const S* gamma, const S* beta, double eps, MRef<S> y);
+template <class S>
+void rms_norm_forward(const CRef<S>& x, const S* gamma, double eps, MRef<S> y);
+
+struct AttentionShape {
+    Eigen::Index n = 0;         // tokens
+    int heads = 1;              // H
+    int kv_heads = 1;           // H_kv, dividing H
+    Eigen::Index head_dim = 0;  // d
+    bool causal = false;
+    double scale = 0.0;         // 0: 1/√d
+};
+
+// q (n × H·d), k, v (n × H_kv·d) → context (n × H·d), head h in columns [h·d, (h+1)·d).
+// weights: H·n·n values, head h's (n × n) matrix (rows = queries) at weights + h·n·n; it is
+// both the scratch of the scores and the recorded attention. Throws std::invalid_argument on a
+// shape that does not fit.
+template <class S>
+void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, const AttentionShape& shape,
+                       S* weights, MRef<S> context);
+
+}  // namespace attnviz::nn

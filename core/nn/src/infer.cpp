@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "attnviz/core/nn/infer.hpp"
+
+#include "attnviz/core/nn/softmax.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace attnviz::nn {
+
+namespace {
+
+std::string dims(Eigen::Index r, Eigen::Index c) { return std::to_string(r) + "x" + std::to_string(c); }
+
+}  // namespace
+
+template <class S>
+void linear_forward(const CRef<S>& x, const WeightView<S>& w, const S* bias, MRef<S> y, const char* what)
+{
+    if (x.cols() != w.in_features() || y.rows() != x.rows() || y.cols() != w.out_features())
+        throw std::invalid_argument(std::string(what) + ": input " + dims(x.rows(), x.cols()) + ", weight " +
+                                    dims(w.rows, w.cols) + (w.transposed ? " (in x out)" : " (out x in)") +
+                                    ", output " + dims(y.rows(), y.cols()) + " do not fit");
+    const auto W = w.stored();
+    // One product over the whole sequence: (n × in)(in × out).
+    if (w.transposed)
+        y.noalias() = x * W;
+    else
+        y.noalias() = x * W.transpose();
+    if (bias) y.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>(bias, y.cols());
+}
+
+template <class S>
+void layer_norm_forward(const CRef<S>& x, const S* gamma, const S* beta, double eps, MRef<S> y)
+{
+    if (y.rows() != x.rows() || y.cols() != x.cols())
+        throw std::invalid_argument("layer_norm_forward: input " + dims(x.rows(), x.cols()) + ", output " +
+                                    dims(y.rows(), y.cols()));
+    const Eigen::Index d = x.cols();
+    const Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>> g(gamma, d);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        // Two passes in double, as nn::LayerNorm: no cancellation in the variance.
+        const Eigen::Array<double, 1, Eigen::Dynamic> row = x.row(i).template cast<double>().array();
+        const double mu = row.mean();
+        const double r = 1.0 / std::sqrt((row - mu).square().mean() + eps);
+        y.row(i).array() = ((row - mu) * r).template cast<S>() * g;
+        if (beta) y.row(i).array() += Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(beta, d);
+    }
+}
+
+template <class S>
+void rms_norm_forward(const CRef<S>& x, const S* gamma, double eps, MRef<S> y)
+{
+    if (y.rows() != x.rows() || y.cols() != x.cols())
+        throw std::invalid_argument("rms_norm_forward: input " + dims(x.rows(), x.cols()) + ", output " +
+                                    dims(y.rows(), y.cols()));
+    const Eigen::Index d = x.cols();
+    const Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>> g(gamma, d);
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const double ms = x.row(i).template cast<double>().squaredNorm() / static_cast<double>(d);
+        const S r = static_cast<S>(1.0 / std::sqrt(ms + eps));
+        y.row(i).array() = (x.row(i).array() * r) * g;
+    }
+}
+
+template <class S>
+void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, const AttentionShape& s,
+                       S* weights, MRef<S> context)
+{
+    const Eigen::Index n = s.n, d = s.head_dim;
+    const int H = s.heads, Hkv = s.kv_heads;
+    if (n < 1 || d < 1 || H < 1 || Hkv < 1 || H % Hkv != 0 || q.rows() != n || q.cols() != H * d ||
+        k.rows() != n || k.cols() != Hkv * d || v.rows() != n || v.cols() != Hkv * d || context.rows() != n ||
+        context.cols() != H * d)
+        throw std::invalid_argument("attention_forward: " + std::to_string(H) + " heads, " + std::to_string(Hkv) +
+                                    " key/value heads of width " + std::to_string(d) + " over " +
+                                    std::to_string(n) + " tokens do not fit q " + dims(q.rows(), q.cols()) +
+                                    ", k " + dims(k.rows(), k.cols()) + ", v " + dims(v.rows(), v.cols()) +
+                                    ", context " + dims(context.rows(), context.cols()));
+    const S scale = static_cast<S>(s.scale > 0.0 ? s.scale : 1.0 / std::sqrt(static_cast<double>(d)));
+    const int group = H / Hkv;
+    for (int h = 0; h < H; ++h) {
+        const int g = h / group;
+        Eigen::Map<Mat<S>> A(weights + static_cast<Eigen::Index>(h) * n * n, n, n);  // (n × n)
+        const auto qh = q.middleCols(h * d, d);   // (n × d)
+        const auto kg = k.middleCols(g * d, d);   // (n × d)
+        const auto vg = v.middleCols(g * d, d);   // (n × d)
+        A.noalias() = (qh * kg.transpose()) * scale;
+        if (s.causal) {
+            // Row i sees keys 0 … i: the softmax runs over that prefix, the rest is exactly 0.
+            for (Eigen::Index i = 0; i < n; ++i) {
+                auto row = A.row(i).head(i + 1);
+                softmax_rows(row, row);
+                A.row(i).tail(n - i - 1).setZero();
+            }
+        } else {
+            softmax_rows(A, A);
+        }
+        context.middleCols(h * d, d).noalias() = A * vg;
+    }
+}
+
+#define ATTNVIZ_INFER(S)                                                                                   \
+    template void linear_forward<S>(const CRef<S>&, const WeightView<S>&, const S*, MRef<S>, const char*); \
+    template void layer_norm_forward<S>(const CRef<S>&, const S*, const S*, double, MRef<S>);              \
+    template void rms_norm_forward<S>(const CRef<S>&, const S*, double, MRef<S>);                          \
+    template void attention_forward<S>(const CRef<S>&, const CRef<S>&, const CRef<S>&, const AttentionShape&, \
+                                       S*, MRef<S>);
+ATTNVIZ_INFER(float)
+ATTNVIZ_INFER(double)
+#undef ATTNVIZ_INFER
+
+}  // namespace attnviz::nn
