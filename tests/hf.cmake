@@ -2,3 +2,7 @@
 
 # Every family and dtype against the numpy reference's attentions and logits (tests/data/hf/).
 attnviz_add_test(test_hf_reference SOURCES core/test_hf_reference.cpp LIBS attnviz::hf LABELS core)
+
+# Every bad checkpoint and input with its message; the float16/bfloat16 conversion bit for bit.
+attnviz_add_test(test_hf_bad_input SOURCES core/test_hf_bad_input.cpp LIBS attnviz::hf LABELS core)
+target_include_directories(test_hf_bad_input PRIVATE ${PROJECT_SOURCE_DIR}/core/hf/src)
