@@ -1,0 +1,18 @@
+# The Lessons (issue 14): lessons as data (resources/lessons/*.lesson), their parser and check
+# evaluator (plain C++), the values the windows publish, and the Lessons panel.
+target_sources(attnviz_app PRIVATE
+  lessons/lesson.hpp
+  lessons/vocabulary.hpp        lessons/vocabulary.cpp
+  lessons/condition.hpp         lessons/condition.cpp
+  lessons/lesson_parser.hpp     lessons/lesson_parser.cpp
+  lessons/lesson_library.hpp    lessons/lesson_library.cpp
+  lessons/lesson_state.hpp      lessons/lesson_state.cpp
+  lessons/publish.hpp           lessons/publish.cpp
+)
+# Every lesson file is embedded: adding a lesson is adding its file (CMake re-globs on build).
+file(GLOB ATTNVIZ_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/resources/lessons/*.lesson)
+qt_add_resources(attnviz_app attnviz_lessons
+  PREFIX "/"
+  BASE ${PROJECT_SOURCE_DIR}/resources
+  FILES ${ATTNVIZ_LESSON_FILES}
+)
