@@ -6,7 +6,8 @@
 #
 # Targets: fuzz_npy, fuzz_safetensors, fuzz_attention_json (attention tensor files, seeded with
 # tests/data/attention), fuzz_session_json (session files, seeded with resources/presets) and
-# fuzz_model (seq2seq model files, seeded with fuzz/seeds/tiny-model.safetensors).
+# fuzz_model (seq2seq model files, seeded with fuzz/seeds/tiny-model.safetensors), fuzz_hf_config
+# (Hugging Face config.json + shard index over tests/data/hf fixtures, seeded with fuzz/seeds/hf).
 #
 # Environment: ATTNVIZ_FUZZ_BUILD_DIR (default build-fuzz), CXX (default clang++, else
 # clang++-14), ATTNVIZ_FUZZ_JOBS (build parallelism, default 2).
@@ -26,7 +27,7 @@ if [[ -z "$cxx" ]] || ! "$cxx" --version | grep -q clang; then
   echo "fuzz.sh: needs clang++ with libFuzzer (set CXX)" >&2
   exit 2
 fi
-targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_model)
+targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_model fuzz_hf_config)
 [ $# -gt 1 ] && targets=("${@:2}")
 
 launcher=()
@@ -48,6 +49,7 @@ for t in "${targets[@]}"; do
     fuzz_attention_json) cp -n "$seeds"/*.json "$corpus"/ ;;
     fuzz_session_json) cp -n "$root"/resources/presets/*.json "$corpus"/ ;;
     fuzz_model) cp -n "$root"/fuzz/seeds/*.safetensors "$corpus"/ ;;
+    fuzz_hf_config) cp -n "$root"/fuzz/seeds/hf/*.seed "$corpus"/ ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
   esac
   echo "== $t: ${seconds}s"
