@@ -28,7 +28,9 @@ constexpr CommandEntry kCommands[] = {
     {"compute", "compute attention for a session file or preset, print JSON", run_compute},
     {"inspect", "open an attention file (.npy, .safetensors, JSON), print JSON", run_inspect},
     {"train", "train the d2l seq2seq model with Bahdanau attention, print JSON", run_train},
+    {"train-transformer", "train the Transformer lab's GPT-2 model on a task or text, print JSON", run_train_transformer},
     {"translate", "translate sentences with a trained model, print JSON per sentence", run_translate},
+    {"run", "run a Hugging Face checkpoint over text or token ids, print JSON", run_run},
     {"screenshot", "render the GUI (or one panel) offscreen to a PNG", run_screenshot},
 };
 
@@ -43,6 +45,8 @@ QString usage_text()
         << "  attnviz                 open the GUI on the default example\n"
         << "  attnviz FILE            open a session (.json), attention tensors (.npy,\n"
         << "                          .safetensors) or a seq2seq model in the GUI\n"
+        << "  attnviz DIR             open a Hugging Face checkpoint folder (or its config.json)\n"
+        << "                          in the model window\n"
         << "  attnviz COMMAND [ARGS]  run a command-line mode\n"
         << "  attnviz COMMAND --help  describe one command\n\n"
         << "Commands:\n";

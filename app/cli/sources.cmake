@@ -7,5 +7,7 @@ target_sources(attnviz_app PRIVATE
   cli/compute_command.cpp
   cli/inspect_command.cpp
   cli/train_command.cpp
+  cli/train_transformer_command.cpp
   cli/translate_command.cpp
+  cli/run_command.cpp
 )

@@ -196,6 +196,19 @@ void check_lab_config(const LabConfig& c)
     check_real(c.weight_decay, 0.0, 10.0, "weight_decay");
     check_real(c.init_std, 0.0, 10.0, "init_std");
     check_range(c.snapshot_every, 1, LabLimits::kMaxSteps, "snapshot_every");
+    const double need = activation_scalars(c, c.task == "text" ? kMaxTextVocab : c.vocab + 1);
+    if (need > LabLimits::kMaxActivationScalars)
+        throw std::invalid_argument("layers " + str(c.layers) + ", batch " + str(c.batch) + ", ctx " + str(c.ctx) +
+                                    ", heads " + str(c.heads) + ", embd " + str(c.embd) + " need about " +
+                                    str(static_cast<long long>(need / 1e6)) +
+                                    " M activations a step, over the limit of " +
+                                    str(static_cast<long long>(LabLimits::kMaxActivationScalars / 1e6)) + " M");
+}
+
+double activation_scalars(const LabConfig& c, int vocab)
+{
+    const double B = c.batch, n = c.ctx;
+    return c.layers * B * n * (2.0 * c.heads * n + 24.0 * c.embd) + 2.0 * B * n * vocab;
 }
 
 Task make_task(const LabConfig& c)

@@ -32,7 +32,13 @@ struct LabLimits {
     static constexpr int kMaxBatch = 1024;
     static constexpr long long kMaxSteps = 10'000'000;
     static constexpr int kProbeSequences = 16;  // the probe batch
+    // One step's activations, estimated in scalars as
+    //   layers × batch × ctx × (2 × heads × ctx + 24 × embd) + 2 × batch × ctx × vocab
+    // (attention weights and their gradient, the block's cached rows, the logits and their
+    // gradient), at most this many: 150 M floats, about 600 MB.
+    static constexpr double kMaxActivationScalars = 150e6;
 };
+
 
 struct LabConfig {
     std::string task = "induction";  // induction | copy | reverse | sort | text
@@ -51,6 +57,9 @@ struct LabConfig {
     std::uint64_t seed = 1;    // initialisation, the training batches (the probe has its own)
     long long snapshot_every = 25;
 };
+
+// LabLimits' activation estimate for a configuration (vocab: the model's vocabulary size).
+double activation_scalars(const LabConfig& config, int vocab);
 
 // Each task's documented defaults ("induction", "copy", "reverse", "sort", "text"; anything
 // else: the text defaults with text_file = name).
