@@ -141,7 +141,7 @@ void FileController::open()
     const QString path = dialogs_->openFileName(
         dialogParent_, tr("Open"), startDir(),
         tr("attnviz sessions (*.json);;Attention tensors and seq2seq models (*.npy *.safetensors);;"
-           "All files (*)"));
+           "Hugging Face checkpoints (config.json);;All files (*)"));
     if (path.isEmpty()) return;
     rememberDir(path);
     if (WindowLauncher::kindOf(path) != WindowLauncher::FileKind::Session) {

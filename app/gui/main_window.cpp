@@ -454,7 +454,8 @@ bool MainWindow::openAnyFile(const QString& path)
     switch (WindowLauncher::kindOf(path)) {
     case WindowLauncher::FileKind::Session: return files_->maybeSave() && files_->openPath(path);
     case WindowLauncher::FileKind::AttentionTensors:
-    case WindowLauncher::FileKind::Seq2SeqModel: return windows_->openInOtherWindow(path);
+    case WindowLauncher::FileKind::Seq2SeqModel:
+    case WindowLauncher::FileKind::HfModel: return windows_->openInOtherWindow(path);
     case WindowLauncher::FileKind::Unknown: break;
     }
     files_->warn(tr("Cannot open file"),

@@ -5,6 +5,7 @@
 #include "shell/app_palette.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
+#include "model_view/model_window.hpp"
 #include "shell/window_launcher.hpp"
 #include "playground/app_settings.hpp"
 #include "playground/playground_document.hpp"
@@ -76,6 +77,10 @@ void MainWindow::buildMenus()
     open->setIcon(st->standardIcon(QStyle::SP_DialogOpenButton));
     connect(open, &QAction::triggered, files_, &FileController::open);
     file->addAction(open);
+    QAction* openModel = makeAction(this, tr("Open &Model Folder…"), QKeySequence(tr("Ctrl+Shift+O")),
+                                    tr("Open a Hugging Face checkpoint folder in the model runner"));
+    connect(openModel, &QAction::triggered, this, [this] { windows_->showModelRunner()->chooseModelFolder(); });
+    file->addAction(openModel);
     recentMenu_ = file->addMenu(tr("Open &recent"));
     recentMenu_->setToolTipsVisible(true);
     rebuildRecentMenu();
@@ -180,7 +185,11 @@ void MainWindow::buildMenus()
                                     tr("Open attention tensors exported from a real model: every "
                                        "layer and head (Ctrl+3)"));
     connect(inspector, &QAction::triggered, this, [this] { windows_->showInspector(); });
-    windowMenu->addActions({modelWindow, inspector});
+    QAction* runner = makeAction(this, tr("&Model runner"), QKeySequence(tr("Ctrl+4")),
+                                 tr("Open a Hugging Face checkpoint folder, type text and see every "
+                                    "layer and head of its attention (Ctrl+4)"));
+    connect(runner, &QAction::triggered, this, [this] { windows_->showModelRunner(); });
+    windowMenu->addActions({modelWindow, inspector, runner});
 
     // ---- Help ----
     QMenu* help = menuBar()->addMenu(tr("&Help"));

@@ -37,6 +37,19 @@ std::shared_ptr<const LoadedFile> loadFile(const QString& path, const inspect::L
     return file;
 }
 
+std::shared_ptr<const LoadedFile> stackAsFile(std::shared_ptr<const inspect::AttentionStack> stack,
+                                              const QString& title)
+{
+    auto file = std::make_shared<LoadedFile>();
+    file->title = title;
+    file->stack = std::move(stack);
+    const inspect::AttentionStack& s = *file->stack;
+    file->queryTokens = toQt(s.query_tokens());
+    file->keyTokens = toQt(s.key_tokens());
+    file->thumbnails = widgets::renderThumbnails(s, kThumbnailCells);
+    return file;
+}
+
 InspectorLoader::InspectorLoader(QObject* parent) : QObject(parent) {}
 
 InspectorLoader::~InspectorLoader()

@@ -26,6 +26,9 @@ struct LoadedFile {
     std::shared_ptr<const io::MappedFile> mapping;  // the file the stack reads: asked whether it changed
     QVector<QImage> thumbnails;                     // layers × heads, layer-major
     QStringList queryTokens, keyTokens;             // n_q and n_k labels
+    // Names a stack that comes from no file (a model run: path and mapping empty); the window
+    // shows it where it would show the file's name.
+    QString title;
 };
 
 // The thumbnail edge in pixels: heads are block-averaged to at most this many cells a side.
@@ -34,6 +37,12 @@ inline constexpr int kThumbnailCells = 64;
 // Loads in the calling thread (the worker runs this). Throws std::invalid_argument for a bad
 // file, like inspect::load_attention.
 std::shared_ptr<const LoadedFile> loadFile(const QString& path, const inspect::LoadOptions& options);
+
+// The second source: a stack computed in the program (a model run) made ready for the window
+// like a loaded file (thumbnails rendered, tokens converted). Call it on a worker thread for
+// large stacks.
+std::shared_ptr<const LoadedFile> stackAsFile(std::shared_ptr<const inspect::AttentionStack> stack,
+                                              const QString& title);
 
 class InspectorLoader : public QObject {
     Q_OBJECT

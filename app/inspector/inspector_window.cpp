@@ -82,13 +82,13 @@ InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     connect(m_runner, &AnalysisRunner::statisticsReady, this,
             [this](int, const std::vector<inspect::HeadStatistics>& stats) {
                 m_statsModel->setStatistics(stats);
-                m_stats->setStatus(tr("%1 heads of %2").arg(stats.size()).arg(QFileInfo(currentFile()).fileName()));
+                m_stats->setStatus(tr("%1 heads of %2").arg(stats.size()).arg(currentTitle()));
             });
     connect(m_model, &ModelPanel::headClicked, this, &InspectorWindow::showHead);
     connect(m_stats, &StatsPanel::headRequested, this, &InspectorWindow::showHead);
     connect(m_heatmap, &HeatmapPanel::headShown, m_model->grid(), &widgets::ThumbnailGridWidget::setCurrent);
     connect(m_banner, &ScoresBanner::applySoftmaxRequested, this, [this] {
-        if (m_file) openFileAsync(m_file->path, static_cast<int>(m_file->options.batch), true);
+        if (m_file && !m_file->path.isEmpty()) openFileAsync(m_file->path, static_cast<int>(m_file->options.batch), true);
     });
     connect(m_watcher, &QFileSystemWatcher::fileChanged, this, [this](const QString& path) {
         if (!m_file || path != m_file->path) return;
@@ -176,6 +176,12 @@ bool InspectorWindow::applySoftmax(QString* error)
 
 QString InspectorWindow::currentFile() const { return m_file ? m_file->path : QString(); }
 
+QString InspectorWindow::currentTitle() const
+{
+    if (!m_file) return {};
+    return m_file->title.isEmpty() ? QFileInfo(m_file->path).fileName() : m_file->title;
+}
+
 std::shared_ptr<const inspect::AttentionStack> InspectorWindow::stack() const
 {
     return m_file ? m_file->stack : nullptr;
@@ -195,7 +201,7 @@ void InspectorWindow::showLoaded(std::shared_ptr<const LoadedFile> file)
     m_banner->setReport(s.row_sums(), s.softmax_applied());
     m_changedBanner->setMessage({});
     if (!m_watcher->files().isEmpty()) m_watcher->removePaths(m_watcher->files());
-    m_watcher->addPath(m_file->path);
+    if (!m_file->path.isEmpty()) m_watcher->addPath(m_file->path);  // a model run has no file
 
     m_updatingBatch = true;
     m_batch->setRange(0, static_cast<int>(s.batch_count()) - 1);
@@ -204,7 +210,7 @@ void InspectorWindow::showLoaded(std::shared_ptr<const LoadedFile> file)
     m_updatingBatch = false;
     m_exportAction->setEnabled(true);
 
-    const QString name = QFileInfo(m_file->path).fileName();
+    const QString name = currentTitle();
     m_fileLabel->setText(tr("%1 — layers × heads %2 × %3, queries × keys %4 × %5, %6")
                              .arg(name).arg(s.layers()).arg(s.heads()).arg(s.query_count()).arg(s.key_count())
                              .arg(QString::fromUtf8(io::dtype_name(s.dtype()).data())));
@@ -212,7 +218,12 @@ void InspectorWindow::showLoaded(std::shared_ptr<const LoadedFile> file)
     statusBar()->showMessage(s.batch_count() > 1
                                  ? tr("This file holds a batch of %1: choose the entry with the batch box").arg(s.batch_count())
                                  : tr("Opened %1").arg(name));
-    emit fileOpened(m_file->path);
+    if (!m_file->path.isEmpty()) emit fileOpened(m_file->path);
+}
+
+void InspectorWindow::showStack(std::shared_ptr<const LoadedFile> run)
+{
+    if (run && run->stack) showLoaded(std::move(run));
 }
 
 void InspectorWindow::reportFailure(const QString& path, const QString& message)
@@ -317,7 +328,7 @@ void InspectorWindow::exportCurrent()
 {
     Panel panel = currentPanel();
     if (panel == Panel::Stats) panel = Panel::Heatmap;
-    const QString base = QFileInfo(currentFile()).completeBaseName();
+    const QString base = currentFile().isEmpty() ? currentTitle() : QFileInfo(currentFile()).completeBaseName();
     const char* suffix = panel == Panel::Model ? "-model" : panel == Panel::Head ? "-heads" : "-heatmap";
     ExportDialog dialog(QFileInfo(currentFile()).absolutePath() + '/' + base + suffix + ".png",
                         panelWidget(panel)->size(), this);

@@ -63,11 +63,16 @@ public:
     bool openFile(const QString& path, int batch, bool softmax, QString* error = nullptr);
     // Starts opening and returns at once; fileOpened / openFailed tell the outcome.
     void openFileAsync(const QString& path, int batch = 0, bool softmax = false);
+    // The second source: shows a stack that comes from no file (a model run, made by
+    // inspector::stackAsFile) in every view, as a file would be; `run->title` names it. A file
+    // opened later replaces it, and the other way round.
+    void showStack(std::shared_ptr<const inspector::LoadedFile> run);
     // Reopen the current file on another batch entry / with a softmax over each row.
     bool setBatch(int batch, QString* error = nullptr);
     bool applySoftmax(QString* error = nullptr);
 
-    QString currentFile() const;
+    QString currentFile() const;  // empty for a stack from a model run
+    QString currentTitle() const;  // the file's name, or the run's title
     // The open stack; null before the first file.
     std::shared_ptr<const inspect::AttentionStack> stack() const;
 

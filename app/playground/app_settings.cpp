@@ -19,6 +19,7 @@ const QString kColormap = QStringLiteral("view/colormap");
 const QString kAutoscale = QStringLiteral("view/autoscale");
 const QString kPalette = QStringLiteral("view/palette");
 const QString kLastDirectory = QStringLiteral("files/lastDirectory");
+const QString kLastModelFolder = QStringLiteral("files/lastModelFolder");
 const QString kRecentFiles = QStringLiteral("files/recent");
 const QString kAutosaveSeconds = QStringLiteral("files/autosaveIntervalSeconds");
 }  // namespace key
@@ -81,6 +82,9 @@ QString AppSettings::lastDirectory() const
     return dir.isEmpty() ? QDir::homePath() : dir;
 }
 void AppSettings::setLastDirectory(const QString& d) { settings_->setValue(key::kLastDirectory, d); }
+
+QString AppSettings::lastModelFolder() const { return settings_->value(key::kLastModelFolder).toString(); }
+void AppSettings::setLastModelFolder(const QString& folder) { settings_->setValue(key::kLastModelFolder, folder); }
 
 int AppSettings::autosaveIntervalSeconds() const
 {

@@ -54,6 +54,10 @@ public:
     QString lastDirectory() const;
     void setLastDirectory(const QString& directory);
 
+    // The Hugging Face checkpoint folder the model window opened last; empty when none.
+    QString lastModelFolder() const;
+    void setLastModelFolder(const QString& folder);
+
     // Seconds between autosaves; default 30, 0 = autosave off. Negative values read as 0.
     int autosaveIntervalSeconds() const;
     void setAutosaveIntervalSeconds(int seconds);

@@ -2,6 +2,7 @@
 #include "shell/window_launcher.hpp"
 
 #include "inspector/inspector_window.hpp"
+#include "model_view/model_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 
 #include <QFile>
@@ -36,6 +37,7 @@ WindowLauncher::~WindowLauncher() = default;  // the windows live on: they close
 
 WindowLauncher::FileKind WindowLauncher::kindOf(const QString& path)
 {
+    if (model_view::isModelFolderOrConfig(path)) return FileKind::HfModel;
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == QLatin1String("json")) return FileKind::Session;
     if (suffix == QLatin1String("npy")) return FileKind::AttentionTensors;
@@ -46,6 +48,7 @@ WindowLauncher::FileKind WindowLauncher::kindOf(const QString& path)
 
 seq2seq_view::Seq2SeqWindow* WindowLauncher::modelWindow() const { return model_; }
 InspectorWindow* WindowLauncher::inspector() const { return inspector_; }
+model_view::ModelWindow* WindowLauncher::modelRunner() const { return runner_; }
 
 seq2seq_view::Seq2SeqWindow* WindowLauncher::showModelWindow()
 {
@@ -76,9 +79,25 @@ InspectorWindow* WindowLauncher::showInspector()
     return inspector_;
 }
 
+model_view::ModelWindow* WindowLauncher::showModelRunner()
+{
+    if (!runner_) {
+        model_view::ModelWindow::Options o;
+        o.prompts = options_.prompts;
+        o.settings = options_.settings;
+        runner_ = new model_view::ModelWindow(o);
+        runner_->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    runner_->show();
+    runner_->raise();
+    runner_->activateWindow();
+    return runner_;
+}
+
 bool WindowLauncher::openInOtherWindow(const QString& path)
 {
     switch (kindOf(path)) {
+    case FileKind::HfModel: showModelRunner()->openModelAsync(path); return true;
     case FileKind::Seq2SeqModel: showModelWindow()->openModelFile(path); return true;
     case FileKind::AttentionTensors: showInspector()->openFileAsync(path); return true;
     case FileKind::Session:

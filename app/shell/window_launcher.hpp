@@ -5,6 +5,8 @@
 //   *.json                       a playground session (the caller opens it)
 //   *.npy, *.safetensors         attention tensors → the inspector,
 //   *.safetensors with a model   (tensor encoder.embedding.weight) → the seq2seq window
+//   a folder holding config.json, or a config.json naming a model_type
+//                                a Hugging Face checkpoint → the model window (model runner)
 #pragma once
 
 #include <QObject>
@@ -16,6 +18,9 @@ class QSettings;
 namespace attnviz::seq2seq_view {
 class Seq2SeqWindow;
 }
+namespace attnviz::model_view {
+class ModelWindow;
+}
 
 namespace attnviz::gui {
 
@@ -25,7 +30,7 @@ class WindowLauncher : public QObject {
     Q_OBJECT
 
 public:
-    enum class FileKind { Session, AttentionTensors, Seq2SeqModel, Unknown };
+    enum class FileKind { Session, AttentionTensors, Seq2SeqModel, HfModel, Unknown };
 
     struct Options {
         bool prompts = true;            // the other windows' error dialogs
@@ -42,17 +47,20 @@ public:
     // deletes itself when closed.
     seq2seq_view::Seq2SeqWindow* showModelWindow();
     InspectorWindow* showInspector();
+    model_view::ModelWindow* showModelRunner();
     // Opens a model or attention file in its window. False when `path` is a session or
     // unknown (the caller handles those); the windows report their own load errors.
     bool openInOtherWindow(const QString& path);
 
     seq2seq_view::Seq2SeqWindow* modelWindow() const;  // null until shown, and after it was closed
     InspectorWindow* inspector() const;
+    model_view::ModelWindow* modelRunner() const;
 
 private:
     Options options_;
     QPointer<seq2seq_view::Seq2SeqWindow> model_;
     QPointer<InspectorWindow> inspector_;
+    QPointer<model_view::ModelWindow> runner_;
 };
 
 }  // namespace attnviz::gui

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `attnviz screenshot --model DIR (--text T | --ids 1,2,…) [--panel window|runner|model|head|
+// heatmap|stats] [--layer L] [--head H] --out F.png [--size WxH] [--palette light|dark]`:
+// opens a Hugging Face checkpoint in the model window offscreen, runs the input, and writes the
+// window (or one panel) as PNG once the run and everything it started are done.
+#include "cli/commands.hpp"
+#include "model_view/model_run_panel.hpp"
+#include "model_view/model_window.hpp"
+#include "model_view/run_input.hpp"
+#include "shell/command.hpp"
+#include "shell/screenshot_options.hpp"
+
+#include "inspector/head_view_panel.hpp"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QSettings>
+#include <QTemporaryDir>
+
+#include <optional>
+#include <stdexcept>
+
+namespace attnviz::cli {
+
+namespace {
+
+shell::OptionParser::Usage usage()
+{
+    return {QStringLiteral("screenshot"), QStringLiteral("attnviz screenshot --model DIR"),
+            QStringLiteral("attnviz screenshot --model DIR (--text T | --ids 1,2,...)\n"
+                           "                          [--panel window|runner|model|head|heatmap|stats]\n"
+                           "                          [--layer L] [--head H]\n"
+                           "                          --out F.png [--size WxH] [--palette light|dark]"),
+            QStringLiteral("Opens a Hugging Face checkpoint folder in the model window offscreen, runs the text (or\n"
+                           "the token ids), and writes the window, or one of its panels, as PNG. `runner` is the\n"
+                           "model panel (facts, input, tokens, top K); the others are the inspector's views.\n"),
+            QStringLiteral("Exit status: 0 on success, 2 on bad arguments, a bad folder or a refused input, 1 when\n"
+                           "the image cannot be written.\n")};
+}
+
+struct Request {
+    QString model, text, ids, panel = QStringLiteral("window");
+    bool fromText = false;
+    shell::ShotOutput shot{{}, {1400, 820}};
+    std::optional<int> layer, head;
+};
+
+int shoot(const Request& r)
+{
+    // The folder, the input and the ranges are checked before Qt starts, so bad input gives
+    // exactly one line on standard error.
+    int layers = 0, heads = 0;
+    {
+        const model_view::OpenedModel m = model_view::open_model(r.model.toStdString());
+        if (r.fromText) model_view::input_from_text(m, r.text.toStdString());
+        else model_view::input_from_ids(m, model_view::parse_ids(r.ids.toStdString()));
+        layers = m.info().layers;
+        heads = m.info().heads;
+    }
+    if (r.layer && *r.layer >= layers)
+        throw std::invalid_argument("--layer " + std::to_string(*r.layer) + " out of range (expected 0.." +
+                                    std::to_string(layers - 1) + ")");
+    if (r.head && *r.head >= heads)
+        throw std::invalid_argument("--head " + std::to_string(*r.head) + " out of range (expected 0.." +
+                                    std::to_string(heads - 1) + ")");
+
+    const std::unique_ptr<QApplication> app = shell::makeScreenshotApplication(r.shot.dark());
+    const shell::MemoryDemand demand(shell::screenshotDemand(r.shot));
+
+    using Panel = gui::InspectorWindow::Panel;
+    model_view::ModelWindow::Options options;
+    options.prompts = false;
+    // A screenshot leaves the user's settings alone: the last folder goes to a scratch file.
+    const QTemporaryDir scratch;
+    QSettings settings(scratch.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    options.settings = &settings;
+    model_view::ModelWindow window(options);
+    window.resize(r.shot.size);
+    window.show();
+    QString error;
+    if (!window.openModel(r.model, &error)) throw std::invalid_argument(error.toStdString());
+    if (!window.runInput(r.fromText ? r.text : r.ids, !r.fromText, &error))
+        throw std::invalid_argument(error.toStdString());
+
+    const int layer = r.layer.value_or(0);
+    window.headViewPanel()->setLayer(layer);
+    if (r.head) window.headViewPanel()->setHeadsShown({*r.head});
+    if (r.layer || r.head) window.showHead(layer, r.head.value_or(0));
+    Panel panel = Panel::Model;
+    if (r.panel == "head") panel = Panel::Head;
+    else if (r.panel == "heatmap") panel = Panel::Heatmap;
+    else if (r.panel == "stats") panel = Panel::Stats;
+    else if (r.panel == "window" && (r.layer || r.head)) panel = Panel::Heatmap;
+    window.showPanel(panel);
+    if (!window.waitForIdle()) throw std::runtime_error("the computation did not finish");
+    QApplication::processEvents();
+
+    QWidget* target = &window;
+    if (r.panel == "runner") {
+        target = window.runDock();
+        target->resize(r.shot.size);
+    } else if (r.panel != "window") {
+        target = window.panelWidget(panel);
+        target->resize(r.shot.size);
+    }
+    QApplication::processEvents();
+    return shell::saveShot(QStringLiteral("screenshot"), target, r.shot);
+}
+
+}  // namespace
+
+int run_model_screenshot(const QStringList& args)
+{
+    Request r;
+    shell::OptionParser parser(usage());
+    parser.text(QStringLiteral("--model"), QStringLiteral("DIR"), &r.model,
+                QStringLiteral("the checkpoint folder, or its config.json (required)"))
+        .required()
+        .text(QStringLiteral("--text"), QStringLiteral("T"), &r.text, QStringLiteral("the text to run"))
+        .text(QStringLiteral("--ids"), QStringLiteral("1,2,..."), &r.ids, QStringLiteral("the token ids to run"))
+        .choice(QStringLiteral("--panel"), QStringLiteral("NAME"),
+                {QStringLiteral("window"), QStringLiteral("runner"), QStringLiteral("model"), QStringLiteral("head"),
+                 QStringLiteral("heatmap"), QStringLiteral("stats")},
+                &r.panel, QStringLiteral("window (default), runner, model, head, heatmap or stats"),
+                QStringLiteral("panel"))
+        .integer(QStringLiteral("--layer"), QStringLiteral("L"), &r.layer, {0},
+                 QStringLiteral("the layer of the head view and the heatmap (default 0)"))
+        .integer(QStringLiteral("--head"), QStringLiteral("H"), &r.head, {0},
+                 QStringLiteral("the head in the heatmap; the only head drawn in the head view"));
+    shell::addShotOptions(parser, r.shot);
+    parser.noPositionals();
+
+    return shell::run_command(parser, args, [&](const shell::OptionParser::Result& parsed) {
+        const bool text = parsed.wasGiven(QStringLiteral("--text"));
+        if (text == parsed.wasGiven(QStringLiteral("--ids")))
+            throw std::invalid_argument("give one of --text and --ids (see attnviz screenshot --model DIR --help)");
+        r.fromText = text;
+        return shoot(r);
+    });
+}
+
+}  // namespace attnviz::cli
