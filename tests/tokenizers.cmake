@@ -1,0 +1,5 @@
+# Tests of attnviz::tokenizers, Hugging Face tokenizers (included from tests/CMakeLists.txt).
+# Labelled core by hand: attnviz::tokenizers is a core target.
+
+# GPT-2's real vocabulary (../shared/data/gpt2-bpe) against its README's known encodings.
+attnviz_add_test(test_tokenizer_gpt2 SOURCES core/test_tokenizer_gpt2.cpp LIBS attnviz::tokenizers LABELS core)
