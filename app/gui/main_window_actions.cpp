@@ -191,6 +191,13 @@ void MainWindow::buildMenus()
     connect(runner, &QAction::triggered, this, [this] { windows_->showModelRunner(); });
     windowMenu->addActions({modelWindow, inspector, runner});
 
+    // The Transformer lab (issue 15; Ctrl+4 in the issue, taken by the model runner for now).
+    QAction* lab = makeAction(this, tr("&Transformer lab"), QKeySequence(tr("Ctrl+5")),
+                              tr("Train a small GPT and watch its attention heads form, an induction "
+                                 "head among them (Ctrl+5)"));
+    connect(lab, &QAction::triggered, this, [this] { windows_->showTransformerLab(); });
+    windowMenu->addAction(lab);
+
     // ---- Help ----
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About attnviz"));
@@ -231,6 +238,7 @@ void MainWindow::buildMenus()
     bar->addAction(exportHeatmap);
     bar->addSeparator();
     bar->addActions({modelWindow, inspector});  // the other two windows, one click away
+    bar->addAction(lab);
     bar->toggleViewAction()->setToolTip(tr("Show or hide the toolbar"));
     viewMenu_->insertAction(viewMenu_->actions().value(docks_.size()), bar->toggleViewAction());
 

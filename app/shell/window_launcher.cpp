@@ -4,6 +4,7 @@
 #include "inspector/inspector_window.hpp"
 #include "model_view/model_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
+#include "transformer_lab/lab_window.hpp"
 
 #include <QFile>
 #include <QFileInfo>
@@ -48,6 +49,7 @@ WindowLauncher::FileKind WindowLauncher::kindOf(const QString& path)
 
 seq2seq_view::Seq2SeqWindow* WindowLauncher::modelWindow() const { return model_; }
 InspectorWindow* WindowLauncher::inspector() const { return inspector_; }
+transformer_lab::TransformerLabWindow* WindowLauncher::transformerLab() const { return lab_; }
 model_view::ModelWindow* WindowLauncher::modelRunner() const { return runner_; }
 
 seq2seq_view::Seq2SeqWindow* WindowLauncher::showModelWindow()
@@ -92,6 +94,25 @@ model_view::ModelWindow* WindowLauncher::showModelRunner()
     runner_->raise();
     runner_->activateWindow();
     return runner_;
+}
+
+transformer_lab::TransformerLabWindow* WindowLauncher::showTransformerLab()
+{
+    if (!lab_) {
+        transformer_lab::TransformerLabWindow::Options o;
+        o.prompts = options_.prompts;
+        o.settings = options_.settings;
+        // "Open in model runner": the lab saves the model to a folder, the runner opens it.
+        o.openInModelRunner = [launcher = QPointer<WindowLauncher>(this)](const QString& folder) {
+            if (launcher) launcher->showModelRunner()->openModelAsync(folder);
+        };
+        lab_ = new transformer_lab::TransformerLabWindow(o);
+        lab_->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    lab_->show();
+    lab_->raise();
+    lab_->activateWindow();
+    return lab_;
 }
 
 bool WindowLauncher::openInOtherWindow(const QString& path)

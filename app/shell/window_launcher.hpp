@@ -18,6 +18,9 @@ class QSettings;
 namespace attnviz::seq2seq_view {
 class Seq2SeqWindow;
 }
+namespace attnviz::transformer_lab {
+class TransformerLabWindow;
+}
 namespace attnviz::model_view {
 class ModelWindow;
 }
@@ -47,6 +50,7 @@ public:
     // deletes itself when closed.
     seq2seq_view::Seq2SeqWindow* showModelWindow();
     InspectorWindow* showInspector();
+    transformer_lab::TransformerLabWindow* showTransformerLab();
     model_view::ModelWindow* showModelRunner();
     // Opens a model or attention file in its window. False when `path` is a session or
     // unknown (the caller handles those); the windows report their own load errors.
@@ -54,12 +58,14 @@ public:
 
     seq2seq_view::Seq2SeqWindow* modelWindow() const;  // null until shown, and after it was closed
     InspectorWindow* inspector() const;
+    transformer_lab::TransformerLabWindow* transformerLab() const;  // null until shown, and after it was closed
     model_view::ModelWindow* modelRunner() const;
 
 private:
     Options options_;
     QPointer<seq2seq_view::Seq2SeqWindow> model_;
     QPointer<InspectorWindow> inspector_;
+    QPointer<transformer_lab::TransformerLabWindow> lab_;
     QPointer<model_view::ModelWindow> runner_;
 };
 

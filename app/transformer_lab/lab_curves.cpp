@@ -90,16 +90,25 @@ LabCurves::LabCurves(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     auto* margins = new QCPMarginGroup(plot_);
     lossRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     metricRect_->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    // Each legend sits at the top of its side cell, above an empty element that takes the rest
+    // of the height (a legend given the whole cell spreads its items over it).
     lossLegend_ = plot_->legend;
     lossLegend_->setVisible(true);
     lossRect_->insetLayout()->take(lossLegend_);
-    plot_->plotLayout()->addElement(0, 1, lossLegend_);
     metricLegend_ = new QCPLegend;
-    plot_->plotLayout()->addElement(1, 1, metricLegend_);
-    metricLegend_->setLayer(QStringLiteral("legend"));
-    for (QCPLegend* l : {lossLegend_, metricLegend_}) {
-        l->setMaximumSize(230, QWIDGETSIZE_MAX);
-        l->setRowSpacing(0);
+    for (int row = 0; row < 2; ++row) {
+        auto* side = new QCPLayoutGrid;
+        plot_->plotLayout()->addElement(row, 1, side);
+        QCPLegend* legend = row == 0 ? lossLegend_ : metricLegend_;
+        side->addElement(0, 0, legend);
+        side->addElement(1, 0, new QCPLayoutElement(plot_));
+        side->setRowStretchFactor(0, 0.001);
+        side->setRowStretchFactor(1, 1.0);
+        side->setRowSpacing(0);
+        legend->setLayer(QStringLiteral("legend"));
+        legend->setMaximumSize(230, QWIDGETSIZE_MAX);
+        legend->setRowSpacing(0);
+        legend->setMargins(QMargins(6, 4, 6, 4));
     }
     plot_->plotLayout()->setColumnStretchFactor(0, 1.0);
     plot_->plotLayout()->setColumnStretchFactor(1, 0.001);

@@ -28,20 +28,17 @@ LabHeadsView::LabHeadsView(QWidget* parent) : QWidget(parent)
                             "An induction head lights the diagonal shifted to the token after the earlier copy. "
                             "Wheel: zoom; drag: pan; double click: reset"));
 
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(caption_);
-    leftLayout->addWidget(scroll_, 1);
     auto* split = new QSplitter(Qt::Horizontal);
-    split->addWidget(left);
+    split->addWidget(scroll_);
     split->addWidget(heatmap_);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({400, 600});  // scaled to the width: the grid needs room for its thumbnails
     split->setChildrenCollapsible(false);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(split);
+    layout->addWidget(caption_);
+    layout->addWidget(split, 1);
     connect(grid_, &widgets::ThumbnailGridWidget::headClicked, this, [this](int l, int h) { openHead(l, h); });
     clear();
 }

@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTemporaryDir>
 #include <QVBoxLayout>
 
 #include <climits>
@@ -106,17 +107,23 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     runLayout->addWidget(progress_);
     runLayout->addWidget(status_);
     runLayout->addWidget(result_);
+    auto* modelRow = new QHBoxLayout;
+    modelRow->addWidget(save_);
+    if (options_.openInModelRunner) {
+        runner_button_ = new QPushButton(tr("Open in model &runner"));
+        runner_button_->setToolTip(tr("Save the trained model to a temporary folder and open it in the model runner "
+                                      "window: type token sequences and see every head's attention"));
+        modelRow->addWidget(runner_button_);
+        connect(runner_button_, &QPushButton::clicked, this, [this] { openInModelRunner(); });
+    }
+    modelRow->addStretch(1);
+    runLayout->addLayout(modelRow);
     runLayout->addStretch(1);
-    auto* modelBox = new QGroupBox(tr("Trained model"));
-    auto* modelLayout = new QHBoxLayout(modelBox);
-    modelLayout->addWidget(save_);
-    modelLayout->addStretch(1);
     auto* left = new QWidget;
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
     leftLayout->addWidget(settingsBox);
     leftLayout->addWidget(runBox, 1);
-    leftLayout->addWidget(modelBox);
 
     auto* curvesBox = new QGroupBox(tr("Loss, accuracy and what each head does"));
     auto* curvesLayout = new QVBoxLayout(curvesBox);
@@ -128,8 +135,9 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     auto* right = new QSplitter(Qt::Vertical);
     right->addWidget(curvesBox);
     right->addWidget(headsBox);
-    right->setStretchFactor(0, 1);
-    right->setStretchFactor(1, 1);
+    right->setStretchFactor(0, 4);
+    right->setStretchFactor(1, 5);
+    right->setSizes({400, 500});  // scaled to the window: the heads get a little more
     right->setChildrenCollapsible(false);
 
     auto* split = new QSplitter(Qt::Horizontal);
@@ -296,6 +304,7 @@ void TransformerLabWindow::setRunning(bool running)
     stop_->setEnabled(running);
     pause_->setText(tr("&Pause"));
     save_->setEnabled(!running && outcome_ && outcome_->main.model);
+    if (runner_button_) runner_button_->setEnabled(save_->isEnabled());
     emit trainingRunning(running);
 }
 
@@ -327,6 +336,26 @@ bool TransformerLabWindow::saveModel(const QString& directory, QString* error)
         return false;
     }
     statusBar()->showMessage(tr("Saved the model to %1.").arg(directory), kStatusMs);
+    return true;
+}
+
+bool TransformerLabWindow::openInModelRunner(QString* error)
+{
+    if (!options_.openInModelRunner) {
+        if (error) *error = tr("there is no model runner window to open the model in");
+        return false;
+    }
+    if (!handover_) handover_ = std::make_unique<QTemporaryDir>();
+    if (!handover_->isValid()) {
+        const QString m = tr("Cannot make a temporary folder for the model: %1").arg(handover_->errorString());
+        handover_.reset();
+        if (error) *error = m;
+        reportError(tr("Cannot open the model in the runner"), m);
+        return false;
+    }
+    const QString folder = handover_->filePath(QStringLiteral("lab-model-%1").arg(++handovers_));
+    if (!saveModel(folder, error)) return false;
+    options_.openInModelRunner(folder);
     return true;
 }
 

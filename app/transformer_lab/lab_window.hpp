@@ -11,6 +11,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -18,6 +19,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSettings;
+class QTemporaryDir;
 
 namespace attnviz::playground {
 class AppSettings;
@@ -41,6 +43,9 @@ public:
         // Settings store (the file dialogs' directory, through AppSettings); null = the
         // application's QSettings. Not owned.
         QSettings* settings = nullptr;
+        // Hands a saved model folder to the checkpoint-runner window (the window launcher sets
+        // it). Null: there is no runner to hand over to, and no "Open in model runner" button.
+        std::function<void(const QString& folder)> openInModelRunner;
     };
 
     explicit TransformerLabWindow(QWidget* parent = nullptr);
@@ -55,6 +60,10 @@ public:
     // model.safetensors, tokenizer.json; each file written atomically). False with the message
     // in *error (also shown in the status bar, and in a dialog when prompts are on).
     bool saveModel(const QString& directory, QString* error = nullptr);
+    // Saves the last trained model into a new folder under a temporary directory that lives as
+    // long as this window, and hands that folder to options.openInModelRunner. False with the
+    // message in *error (no model, no runner, or the save failed).
+    bool openInModelRunner(QString* error = nullptr);
     // The last finished run (nullopt before the first).
     const std::optional<LabRunOutcome>& lastOutcome() const { return outcome_; }
 
@@ -68,6 +77,7 @@ public:
     QPushButton* pauseButton() const { return pause_; }
     QPushButton* stopButton() const { return stop_; }
     QPushButton* saveButton() const { return save_; }
+    QPushButton* runnerButton() const { return runner_button_; }  // null without a runner
     QLabel* statusLabel() const { return status_; }
     QLabel* resultLabel() const { return result_; }
 
@@ -97,6 +107,9 @@ private:
     LabTimeline* timeline_;
     QProgressBar* progress_;
     QPushButton *train_, *pause_, *stop_, *save_;
+    QPushButton* runner_button_ = nullptr;
+    std::unique_ptr<QTemporaryDir> handover_;  // the folders handed to the model runner
+    int handovers_ = 0;
     QLabel *status_, *result_;
     LabJob job_;
     LabRun phase_ = LabRun::Main;

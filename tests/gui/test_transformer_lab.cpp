@@ -11,6 +11,8 @@
 #include "transformer_lab/lab_timeline.hpp"
 #include "transformer_lab/lab_window.hpp"
 
+#include "model_view/model_window.hpp"
+
 #include "attnviz/core/transformer/hf_save.hpp"
 #include "attnviz/widgets/inspector/thumbnail_grid_widget.hpp"
 #include "attnviz/widgets/inspector/zoomable_heatmap_widget.hpp"
@@ -281,6 +283,35 @@ private slots:
         QVERIFY(!w->saveModel(dir_.filePath("a-file/model"), &error));
         QVERIFY(!error.isEmpty());
         QCOMPARE(w->statusBar()->currentMessage(), error);
+    }
+
+    void openInModelRunnerHandsOverTheSavedFolder()
+    {
+        // Without a runner to hand over to, there is no button.
+        QVERIFY(makeWindow()->runnerButton() == nullptr);
+        TransformerLabWindow::Options o;
+        o.prompts = false;
+        o.settings = settings_.get();
+        QStringList handed;
+        o.openInModelRunner = [&](const QString& folder) { handed << folder; };
+        TransformerLabWindow w(o);
+        w.show();
+        QVERIFY(w.runnerButton() != nullptr);
+        QVERIFY(!w.runnerButton()->isEnabled());  // nothing trained yet
+        QVERIFY(trainToEnd(w, tinyJob(20)));
+        QVERIFY(w.runnerButton()->isEnabled());
+        QTest::mouseClick(w.runnerButton(), Qt::LeftButton);
+        QCOMPARE(handed.size(), 1);
+        QVERIFY(QFile::exists(handed[0] + QStringLiteral("/model.safetensors")));
+        // The checkpoint-runner window opens it and runs the probe's first tokens through it.
+        model_view::ModelWindow::Options mo;
+        mo.prompts = false;
+        mo.settings = settings_.get();
+        model_view::ModelWindow runner(mo);
+        QString error;
+        QVERIFY2(runner.openModel(handed[0], &error), qPrintable(error));
+        QVERIFY2(runner.runInput(QStringLiteral("1 2 3 1 2"), /*ids=*/true, &error), qPrintable(error));
+        QVERIFY(runner.lastOutcome() != nullptr);
     }
 
     void formRefusesBadValues()
