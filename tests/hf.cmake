@@ -6,3 +6,6 @@ attnviz_add_test(test_hf_reference SOURCES core/test_hf_reference.cpp LIBS attnv
 # Every bad checkpoint and input with its message; the float16/bfloat16 conversion bit for bit.
 attnviz_add_test(test_hf_bad_input SOURCES core/test_hf_bad_input.cpp LIBS attnviz::hf LABELS core)
 target_include_directories(test_hf_bad_input PRIVATE ${PROJECT_SOURCE_DIR}/core/hf/src)
+
+# nn/infer.hpp's linear_forward (the packed kernel and its edges) against a double product.
+attnviz_add_test(test_nn_infer SOURCES core/test_nn_infer.cpp LIBS attnviz::nn)

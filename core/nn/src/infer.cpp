@@ -2,10 +2,12 @@
 #include "attnviz/core/nn/infer.hpp"
 
 #include "attnviz/core/nn/softmax.hpp"
+#include "infer_gemm.hpp"
 
 #include <cmath>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 
 namespace attnviz::nn {
 
@@ -23,8 +25,14 @@ void linear_forward(const CRef<S>& x, const WeightView<S>& w, const S* bias, MRe
                                     dims(w.rows, w.cols) + (w.transposed ? " (in x out)" : " (out x in)") +
                                     ", output " + dims(y.rows(), y.cols()) + " do not fit");
     const auto W = w.stored();
-    // One product over the whole sequence: (n × in)(in × out).
-    if (w.transposed)
+    // One product over the whole sequence: (n × in)(in × out). float: the packed kernel
+    // (infer_gemm.hpp) when the machine has it, else Eigen.
+    bool done = false;
+    if constexpr (std::is_same_v<S, float>)
+        done = detail::gemm_packed(x.rows(), y.cols(), x.cols(), x.data(), x.outerStride(), w.data, w.cols,
+                                   w.transposed, y.data(), y.outerStride());
+    if (done) {
+    } else if (w.transposed)
         y.noalias() = x * W;
     else
         y.noalias() = x * W.transpose();
