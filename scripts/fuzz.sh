@@ -31,7 +31,10 @@ targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_mo
 [ $# -gt 1 ] && targets=("${@:2}")
 
 launcher=()
-command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if command -v ccache >/dev/null; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(cd "$root/.." && pwd)}"  # shared with other clones
+fi
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTNVIZ_BUILD_FUZZERS=ON \
   -DATTNVIZ_BUILD_TESTS=OFF -DATTNVIZ_BUILD_BENCH=OFF >/dev/null

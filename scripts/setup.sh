@@ -17,6 +17,9 @@ PACKAGES=(
 )
 
 configure_and_build() {
+  # ccache keys on paths relative to the checkout's parent, so that another clone (CI's) or build
+  # directory at the same depth reuses the cache.
+  command -v ccache >/dev/null && export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$(cd "$ROOT/.." && pwd)}"
   local args=(-S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release)
   # Point the tests that use shared data at the repository beside this one when it is there.
   [ -d "$ROOT/../shared/data" ] && args+=(-DATTNVIZ_SHARED_DATA_DIR="$(cd "$ROOT/../shared/data" && pwd)")
