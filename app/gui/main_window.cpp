@@ -12,6 +12,7 @@
 #include "gui/panels/formula_view.hpp"
 #include "gui/panels/query_focus_panel.hpp"
 #include "gui/panels/step_inspector_panel.hpp"
+#include "lessons/publish.hpp"
 #include "playground/app_settings.hpp"
 #include "playground/autosave.hpp"
 #include "playground/playground_document.hpp"
@@ -353,6 +354,7 @@ void MainWindow::offerAutosaveRecovery()
 void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
 {
     if (!snapshot) return;
+    lessons::publishPlaygroundResult(snapshot);  // for the lessons' checks
     banner_->hide();
     const Session& s = snapshot->session;
     const AttentionResult& r = snapshot->outcome.result;
@@ -390,6 +392,7 @@ void MainWindow::onResult(const ResultSnapshotPtr& snapshot)
 
 void MainWindow::onComputeFailed(const QString& message)
 {
+    lessons::publishPlaygroundFailure();
     banner_->setText(tr("<b>Cannot compute:</b> %1. The heatmap shows the last result that "
                         "worked; undo (Ctrl+Z) or fix the matrices.")
                          .arg(message.toHtmlEscaped()));

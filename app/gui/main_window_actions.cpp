@@ -5,6 +5,7 @@
 #include "shell/app_palette.hpp"
 #include "gui/editors_panel.hpp"
 #include "gui/file_controller.hpp"
+#include "lessons/lessons_panel.hpp"
 #include "model_view/model_window.hpp"
 #include "shell/window_launcher.hpp"
 #include "playground/app_settings.hpp"
@@ -63,6 +64,9 @@ void MainWindow::buildMenus()
     QStyle* st = style();
     QUndoStack* stack = document_->undoStack();
 
+    // The Lessons dock (app/lessons/): File ▸ Open lesson…, Help ▸ Lessons and F1.
+    auto* lessonsDock = new lessons::LessonsDock(this, settings_.get());
+
     // ---- File ----
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QMenu* presets = file->addMenu(tr("&New from preset"));
@@ -77,6 +81,7 @@ void MainWindow::buildMenus()
     open->setIcon(st->standardIcon(QStyle::SP_DialogOpenButton));
     connect(open, &QAction::triggered, files_, &FileController::open);
     file->addAction(open);
+    file->addAction(lessonsDock->openFileAction());
     QAction* openModel = makeAction(this, tr("Open &Model Folder…"), QKeySequence(tr("Ctrl+Shift+O")),
                                     tr("Open a Hugging Face checkpoint folder in the model runner"));
     connect(openModel, &QAction::triggered, this, [this] { windows_->showModelRunner()->chooseModelFolder(); });
@@ -200,6 +205,8 @@ void MainWindow::buildMenus()
 
     // ---- Help ----
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(lessonsDock->showAction());
+    help->addSeparator();
     QAction* about = help->addAction(tr("&About attnviz"));
     about->setMenuRole(QAction::AboutRole);
     about->setToolTip(tr("Version and licence (GPL 3 or later)"));

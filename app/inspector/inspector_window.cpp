@@ -11,6 +11,7 @@
 #include "inspector/model_panel.hpp"
 #include "inspector/scores_banner.hpp"
 #include "inspector/stats_panel.hpp"
+#include "lessons/publish.hpp"
 
 #include "attnviz/widgets/inspector/head_lines_widget.hpp"
 #include "attnviz/widgets/inspector/thumbnail_grid_widget.hpp"
@@ -74,6 +75,9 @@ InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     m_batch->setToolTip(tr("The batch entry of a [layers, batch, heads, n_q, n_k] file"));
     m_fileLabel->setToolTip(tr("The open file and its shape"));
     buildMenus();
+    // For the lessons' checks: open, the file's shape, the front tab.
+    lessons::publishInspectorOpen(true);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { lessons::publishInspectorPanel(int(currentPanel())); });
 
     connect(m_loader, &InspectorLoader::loaded, this,
             [this](int, std::shared_ptr<const LoadedFile> file) { showLoaded(std::move(file)); });
@@ -104,7 +108,7 @@ InspectorWindow::InspectorWindow(const Options& options, QWidget* parent)
     });
 }
 
-InspectorWindow::~InspectorWindow() = default;
+InspectorWindow::~InspectorWindow() { lessons::publishInspectorOpen(false); }
 
 void InspectorWindow::buildMenus()
 {
@@ -209,6 +213,7 @@ void InspectorWindow::showLoaded(std::shared_ptr<const LoadedFile> file)
     m_batch->setEnabled(s.batch_count() > 1);
     m_updatingBatch = false;
     m_exportAction->setEnabled(true);
+    lessons::publishInspectorFile(m_file->stack);
 
     const QString name = currentTitle();
     m_fileLabel->setText(tr("%1 — layers × heads %2 × %3, queries × keys %4 × %5, %6")

@@ -22,6 +22,8 @@ const QString kLastDirectory = QStringLiteral("files/lastDirectory");
 const QString kLastModelFolder = QStringLiteral("files/lastModelFolder");
 const QString kRecentFiles = QStringLiteral("files/recent");
 const QString kAutosaveSeconds = QStringLiteral("files/autosaveIntervalSeconds");
+const QString kLessonTasksDone = QStringLiteral("lessons/tasksDone");
+const QString kCurrentLesson = QStringLiteral("lessons/current");
 }  // namespace key
 
 const QString kDefaultColormap = QStringLiteral("viridis");
@@ -125,6 +127,15 @@ void AppSettings::removeRecentFile(const QString& path)
 }
 
 void AppSettings::clearRecentFiles() { settings_->remove(key::kRecentFiles); }
+
+QStringList AppSettings::lessonTasksDone() const { return settings_->value(key::kLessonTasksDone).toStringList(); }
+void AppSettings::setLessonTasksDone(const QStringList& done)
+{
+    if (done.isEmpty()) settings_->remove(key::kLessonTasksDone);
+    else settings_->setValue(key::kLessonTasksDone, done);
+}
+QString AppSettings::currentLesson() const { return settings_->value(key::kCurrentLesson).toString(); }
+void AppSettings::setCurrentLesson(const QString& id) { settings_->setValue(key::kCurrentLesson, id); }
 
 void AppSettings::sync() { settings_->sync(); }
 

@@ -72,6 +72,12 @@ public:
     void removeRecentFile(const QString& path);
     void clearRecentFiles();
 
+    // ---- lessons (app/lessons/): tasks done, as "lesson-id#task" (task from 1), and the lesson shown
+    QStringList lessonTasksDone() const;
+    void setLessonTasksDone(const QStringList& done);
+    QString currentLesson() const;
+    void setCurrentLesson(const QString& id);
+
     void sync();
 
 private:

@@ -3,10 +3,13 @@
 
 #include "seq2seq_view/model_files.hpp"
 #include "seq2seq_view/train_panel.hpp"
+#include "seq2seq_view/train_settings_form.hpp"
 #include "seq2seq_view/translate_panel.hpp"
 
+#include "lessons/publish.hpp"
 #include "playground/app_settings.hpp"
 
+#include <QComboBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -30,6 +33,7 @@ Seq2SeqWindow::Seq2SeqWindow(const Options& options, QWidget* parent) : QMainWin
                                   : std::make_unique<playground::AppSettings>();
     setWindowTitle(tr("attnviz — seq2seq with Bahdanau attention"));
     setAttribute(Qt::WA_DeleteOnClose, parent != nullptr);  // a child window of the playground
+    lessons::publishSeq2seqOpen(true);  // for the lessons' checks (app/lessons/publish.hpp)
     translate_ = new TranslatePanel;
     train_ = new TrainPanel;
     tabs_ = new QTabWidget;
@@ -42,9 +46,15 @@ Seq2SeqWindow::Seq2SeqWindow(const Options& options, QWidget* parent) : QMainWin
     modelLabel_->setToolTip(tr("The model the Translate tab uses"));
     statusBar()->addPermanentWidget(modelLabel_);
     buildMenus();
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int i) { lessons::publishSeq2seqTab(i == 1); });
+    connect(train_->form()->datasetCombo(), &QComboBox::currentIndexChanged, this,
+            [this] { lessons::publishSeq2seqFormDataset(train_->form()->datasetCombo()->currentData().toString()); });
+    lessons::publishSeq2seqTab(false);
+    lessons::publishSeq2seqFormDataset(train_->form()->datasetCombo()->currentData().toString());
 
     connect(train_, &TrainPanel::modelTrained, this, [this](const Seq2SeqModelPtr& m, const QString& summary) {
         setModel(m, summary);
+        lessons::publishSeq2seqModel(*m, true);
         if (!translate_->sentenceEdit()->text().trimmed().isEmpty()) translate_->translateCurrent();
     });
 
@@ -60,7 +70,7 @@ Seq2SeqWindow::Seq2SeqWindow(const Options& options, QWidget* parent) : QMainWin
     resize(1280, 760);
 }
 
-Seq2SeqWindow::~Seq2SeqWindow() = default;
+Seq2SeqWindow::~Seq2SeqWindow() { lessons::publishSeq2seqOpen(false); }
 
 void Seq2SeqWindow::buildMenus()
 {
@@ -97,6 +107,7 @@ void Seq2SeqWindow::setModel(Seq2SeqModelPtr model, const QString& origin)
     model_ = std::move(model);
     origin_ = origin;
     translate_->setModel(model_);
+    lessons::publishSeq2seqModel(*model_, false);
     modelLabel_->setText(tr("Model: %1 — %2").arg(origin, describeModel(*model_)));
     statusBar()->showMessage(tr("Using %1.").arg(origin), kStatusMs);
 }

@@ -5,6 +5,8 @@
 #include "seq2seq_view/train_runner.hpp"
 #include "seq2seq_view/train_settings_form.hpp"
 
+#include "lessons/publish.hpp"
+
 #include "attnviz/widgets/seq2seq_loss_curve_widget.hpp"
 
 #include <QGroupBox>
@@ -145,12 +147,14 @@ bool TrainPanel::startTraining(const TrainJob& job)
     status_->setText(tr("Preparing the data…"));
     if (!runner_->start(job)) return false;
     setRunning(true);
+    lessons::publishSeq2seqTraining(true, job.options.epochs);
     return true;
 }
 
 void TrainPanel::onEpoch(const seq2seq::EpochStats& s)
 {
     curve_->addPoint(s.epoch, s.loss);
+    lessons::publishSeq2seqEpoch(s.epoch, s.loss);
     progress_->setValue(s.epoch);
     const double eta = s.epoch > 0 ? s.total_seconds / s.epoch * (s.epochs - s.epoch) : 0.0;
     if (!runner_->isPaused())
@@ -163,6 +167,7 @@ void TrainPanel::onEpoch(const seq2seq::EpochStats& s)
 void TrainPanel::onFinished(const TrainOutcome& outcome)
 {
     outcome_ = outcome;
+    lessons::publishSeq2seqBleu(outcome.bleu);
     setRunning(false);
     const auto& r = outcome.result;
     const QString bleu = outcome.bleu ? tr("held-out BLEU %1 (%2 pairs)").arg(*outcome.bleu, 0, 'f', 3).arg(outcome.heldOutPairs)
@@ -189,6 +194,7 @@ void TrainPanel::setRunning(bool running)
     form_->setEnabled(!running);
     pause_->setEnabled(running);
     stop_->setEnabled(running);
+    if (!running) lessons::publishSeq2seqTraining(false, 0);
     pause_->setText(tr("&Pause"));
     emit trainingRunning(running);
 }

@@ -4,6 +4,8 @@
 #include "seq2seq_view/step_view.hpp"
 #include "seq2seq_view/whatif_panel.hpp"
 
+#include "lessons/publish.hpp"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
@@ -190,6 +192,7 @@ void TranslatePanel::show(const seq2seq::Translation& t, int step)
 
 void TranslatePanel::updateOutputText()
 {
+    lessons::publishSeq2seqTranslation(session_, slider_->value());  // every change of the translation or step
     if (!session_.active()) {
         output_->setText(tr("<i>No translation yet.</i>"));
         stepLabel_->clear();
