@@ -3,3 +3,6 @@
 
 # GPT-2's real vocabulary (../shared/data/gpt2-bpe) against its README's known encodings.
 attnviz_add_test(test_tokenizer_gpt2 SOURCES core/test_tokenizer_gpt2.cpp LIBS attnviz::tokenizers LABELS core)
+
+# Hand-checked fixtures (tests/data/tokenizers): WordPiece, byte fallback, Split regex, WordLevel.
+attnviz_add_test(test_tokenizer_formats SOURCES core/test_tokenizer_formats.cpp LIBS attnviz::tokenizers LABELS core)

@@ -56,7 +56,8 @@ Regex::Regex(const std::string& pattern, bool literal) : code_(std::make_unique<
 {
     int error = 0;
     PCRE2_SIZE offset = 0;
-    const uint32_t options = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | (literal ? PCRE2_LITERAL : 0u);
+    // PCRE2_LITERAL refuses PCRE2_UCP (it has no character classes to apply it to).
+    const uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | (literal ? PCRE2_LITERAL : PCRE2_UCP);
     code_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options, &error,
                                 &offset, nullptr);
     if (!code_->code) {
