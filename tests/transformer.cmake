@@ -4,3 +4,8 @@ attnviz_add_test(test_transformer_model SOURCES core/test_transformer_model.cpp
                  LIBS attnviz::transformer LABELS core)
 attnviz_add_test(test_transformer_tasks SOURCES core/test_transformer_tasks.cpp
                  LIBS attnviz::transformer LABELS core)
+attnviz_add_test(test_transformer_checkpoint SOURCES core/test_transformer_checkpoint.cpp
+                 LIBS attnviz::transformer LABELS core)
+# `attnviz train-transformer` run as a user would (label cli).
+attnviz_add_test(test_train_transformer_cli SOURCES app/test_train_transformer_cli.cpp LIBS Qt6::Core)
+add_dependencies(test_train_transformer_cli attnviz)

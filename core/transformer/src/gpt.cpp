@@ -88,6 +88,15 @@ Gpt<S>::Gpt(const GptConfig& config, std::uint64_t seed)
     const double s = config.init_std, s_res = s / std::sqrt(2.0 * config.layers);
     fill_normal(wte.weight.value, rng, s);
     fill_normal(wpe.weight.value, rng, s);
+    if (config.sinusoidal_positions) {
+        const double amp = s * std::sqrt(2.0);  // sin and cos have RMS 1/√2
+        for (Eigen::Index p = 0; p < config.positions; ++p)
+            for (Eigen::Index i = 0; i < config.embd; ++i) {
+                const double freq = std::pow(10000.0, -static_cast<double>(i - i % 2) / static_cast<double>(config.embd));
+                const double a = static_cast<double>(p) * freq;
+                wpe.weight.value(p, i) = static_cast<S>(amp * (i % 2 == 0 ? std::sin(a) : std::cos(a)));
+            }
+    }
     for (auto& b : blocks_) {
         fill_normal(b->attn.qkv->weight.value, rng, s);
         fill_normal(b->attn.o_proj.weight.value, rng, s_res);

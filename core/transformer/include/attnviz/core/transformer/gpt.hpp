@@ -49,6 +49,11 @@ struct GptConfig {
     Eigen::Index vocab = 32;      // vocab_size
     double layer_norm_epsilon = 1e-5;
     double init_std = 0.02;       // GPT-2's initializer_range
+    // Initialise wpe with Vaswani et al.'s sinusoids (sin/cos of p / 10000^(2i/E), scaled to
+    // RMS init_std) instead of N(0, init_std²); still learned. Relative offsets such as "the
+    // previous position" are then a fixed rotation from the start, which a head can pick up at
+    // once (see docs/transformer-lab.md for what it does to the induction phase change).
+    bool sinusoidal_positions = false;
 };
 
 // Throws std::invalid_argument naming the value unless every size is ≥ 1, heads divides embd,

@@ -54,6 +54,7 @@ struct LabConfig {
     long long warmup = 100;    // linear warm-up steps from lr/warmup to lr
     double weight_decay = 0.1;
     double init_std = 0.02;
+    bool sinusoidal_positions = false;  // GptConfig::sinusoidal_positions
     std::uint64_t seed = 1;    // initialisation, the training batches (the probe has its own)
     long long snapshot_every = 25;
 };
