@@ -210,11 +210,13 @@ private slots:
         transformer_lab::LabTimeline* tl = w->timeline();
         widgets::ThumbnailGridWidget* grid = w->headsView()->grid();
         const auto& frames = tl->frames();
+        QCOMPARE(grid->thumbnailCount(), 4);
         QCOMPARE(grid->thumbnail(1, 0), frames.back().thumbnails[2]);
         QVERIFY(frames.front().thumbnails[2] != frames.back().thumbnails[2]);
         tl->slider()->setValue(0);
         QCOMPARE(tl->currentIndex(), 0);
         QCOMPARE(grid->thumbnail(1, 0), frames.front().thumbnails[2]);  // the grid shows step 0
+        QVERIFY(w->headsView()->frame().snapshot != nullptr);
         QCOMPARE(w->headsView()->frame().snapshot->step, 0LL);
         QVERIFY(tl->label()->text().startsWith(QStringLiteral("step 0, loss")));
         QCOMPARE(w->curves()->markerStep(), 0.0);
@@ -223,6 +225,7 @@ private slots:
         const auto& s0 = *frames.front().snapshot;
         const int n = s0.n;
         const float* expected = s0.attention.data() + static_cast<std::size_t>((l * s0.heads + h) * n * n);
+        QVERIFY(w->headsView()->heatmap()->hasData());
         QCOMPARE(w->headsView()->heatmap()->values()->matrix()(n - 1, 0), expected[(n - 1) * n]);
         tl->slider()->setValue(2);
         QCOMPARE(w->headsView()->frame().snapshot->step, 20LL);
@@ -243,6 +246,7 @@ private slots:
         QCOMPARE(hv->openHeadIndex(), other);
         widgets::ZoomableHeatmapWidget* hm = hv->heatmap();
         QVERIFY(hm->hasData());
+        QVERIFY(hv->frame().snapshot != nullptr);
         const auto& s = *hv->frame().snapshot;
         QCOMPARE(hm->values()->rows(), Eigen::Index(s.n));
         QCOMPARE(hm->values()->cols(), Eigen::Index(s.n));
