@@ -2,6 +2,7 @@
 #include "infer_gemm.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -103,8 +104,11 @@ bool gemm_packed(Index m, Index n, Index k, const float* x, Index ldx, const flo
 {
     const Index m6 = m / kMr * kMr, n16 = n / kNr * kNr;
     if (n16 == 0 || k == 0) return false;
-    thread_local std::vector<float> packed, tail_x, tail_y;
-    packed.resize(static_cast<std::size_t>(kKc * kNc));
+    thread_local std::vector<float> packed_storage, tail_x, tail_y;
+    // The panels start on a cache line: each 16-float row of a panel is then one line.
+    packed_storage.resize(static_cast<std::size_t>(kKc * kNc + 16));
+    float* const packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(packed_storage.data()) + 63) &
+                                                   ~static_cast<std::uintptr_t>(63));
     // The last m − m6 rows go through the same tiles, zero-padded to 6 (a product of a few rows
     // by Eigen would pack the whole weight again).
     const Index tail = m - m6;
@@ -117,14 +121,14 @@ bool gemm_packed(Index m, Index n, Index k, const float* x, Index ldx, const flo
         const Index kc = std::min(kKc, k - k0);
         for (Index j0 = 0; j0 < n16; j0 += kNc) {
             const Index nc = std::min(kNc, n16 - j0);
-            for (Index p = 0; p < nc / kNr; ++p) pack_panel(w, ldw, k_by_n, k0, kc, j0 + p * kNr, packed.data() + p * kc * kNr);
+            for (Index p = 0; p < nc / kNr; ++p) pack_panel(w, ldw, k_by_n, k0, kc, j0 + p * kNr, packed + p * kc * kNr);
             for (Index i = 0; i < m6; i += kMr)
                 for (Index p = 0; p < nc / kNr; ++p)
-                    tile_6x16(kc, x + i * ldx + k0, ldx, packed.data() + p * kc * kNr, y + i * ldy + j0 + p * kNr, ldy,
+                    tile_6x16(kc, x + i * ldx + k0, ldx, packed + p * kc * kNr, y + i * ldy + j0 + p * kNr, ldy,
                               k0 > 0);
             if (tail > 0)
                 for (Index p = 0; p < nc / kNr; ++p)
-                    tile_6x16(kc, tail_x.data() + k0, k, packed.data() + p * kc * kNr, tail_y.data() + j0 + p * kNr, n16,
+                    tile_6x16(kc, tail_x.data() + k0, k, packed + p * kc * kNr, tail_y.data() + j0 + p * kNr, n16,
                               k0 > 0);
         }
     }
