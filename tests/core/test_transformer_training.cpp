@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Transformer lab's default induction run against issue 15's targets: ≥ 0.9 second-copy
+// accuracy, a layer-1 head with induction score ≥ 0.5, and a one-layer model of the same width
+// trained as long near chance. Measured in docs/transformer-lab.md: the default configuration
+// does NOT reach these yet (it learns the second copy partly, by a mechanism other than a classic
+// induction head, and so does the one-layer model); the checks that fail are marked
+// QEXPECT_FAIL with that reason, so the test turns red (XPASS) the day a configuration meets
+// them, and the checks that hold (training runs, two layers beat one, the curve is recorded)
+// guard against regressions.
+#include "attnviz/core/transformer/lab_job.hpp"
+
+#include <QTest>
+
+#include <algorithm>
+
+using namespace attnviz;
+using namespace attnviz::transformer;
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ATTNVIZ_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATTNVIZ_ASAN 1
+#endif
+#endif
+
+namespace {
+
+double best_induction_past_layer_0(const LabOutcome& o)
+{
+    double best = 0.0;
+    for (std::size_t i = static_cast<std::size_t>(o.config.heads); i < o.metrics.size(); ++i)
+        best = std::max(best, o.metrics[i].induction);
+    return best;
+}
+
+}  // namespace
+
+class TestTransformerTraining : public QObject {
+    Q_OBJECT
+private slots:
+    void snapshots_pause_and_stop();
+    void default_induction_run_against_the_targets();
+};
+
+void TestTransformerTraining::snapshots_pause_and_stop()
+{
+    LabConfig c = default_config("induction");
+    c.steps = 40;
+    c.snapshot_every = 10;
+    c.embd = 16;
+    nn::TrainControl control;
+    std::vector<long long> steps;
+    LabCallbacks cb;
+    cb.on_snapshot = [&](const LabSnapshot& s) {
+        steps.push_back(s.step);
+        QCOMPARE(s.attention.size(), static_cast<std::size_t>(s.layers * s.heads * s.n * s.n));
+        QCOMPARE(s.tokens.size(), static_cast<std::size_t>(c.ctx));
+        QCOMPARE(s.token_text.size(), s.tokens.size());
+        QCOMPARE(s.metrics.size(), static_cast<std::size_t>(s.layers * s.heads));
+        QVERIFY(s.repeat >= 3 && s.repeat <= 12);
+        if (s.step == 20) control.stop();
+    };
+    const LabOutcome o = run_lab_job(c, control, cb);
+    QCOMPARE(steps, (std::vector<long long>{0, 10, 20}));
+    QVERIFY(o.stopped);
+    QCOMPARE(o.steps, 20LL);
+    QVERIFY(o.model != nullptr);
+    QCOMPARE(o.vocabulary.size(), std::size_t(32));
+    // The same seed, the same run.
+    c.steps = 20;
+    nn::TrainControl again;
+    const LabOutcome o2 = run_lab_job(c, again);
+    QCOMPARE(o2.final_loss, o.final_loss);
+}
+
+void TestTransformerTraining::default_induction_run_against_the_targets()
+{
+#if defined(ATTNVIZ_ASAN)
+    QSKIP("two full training runs (about 45 s natively, many minutes under ASan + UBSan); the same code runs "
+          "sanitized in snapshots_pause_and_stop");
+#else
+    const LabConfig two_cfg = default_config("induction");
+    LabConfig one_cfg = two_cfg;
+    one_cfg.layers = 1;
+    nn::TrainControl c1, c2;
+    const LabOutcome two = run_lab_job(two_cfg, c2);
+    const LabOutcome one = run_lab_job(one_cfg, c1);
+    const double induction = best_induction_past_layer_0(two);
+    qInfo("2 layers: accuracy %.3f, loss %.4f, best layer-1 induction score %.3f, %.1f s; 1 layer: accuracy %.3f, "
+          "loss %.4f, %.1f s",
+          two.accuracy, two.final_loss, induction, two.seconds, one.accuracy, one.final_loss, one.seconds);
+    QCOMPARE(two.steps, two_cfg.steps);
+    QVERIFY(two.final_loss < std::log(32.0) - 0.3);  // well below chance (ln 32 = 3.47)
+    QVERIFY(two.accuracy > one.accuracy + 0.15);     // the second layer matters
+    QEXPECT_FAIL("", "issue 15 target not reached by the default configuration (docs/transformer-lab.md)", Continue);
+    QVERIFY(two.accuracy >= 0.9);
+    QEXPECT_FAIL("", "no classic induction head forms within the default run (docs/transformer-lab.md)", Continue);
+    QVERIFY(induction >= 0.5);
+    QEXPECT_FAIL("", "the one-layer model learns the second copy partly, by position and bag-of-tokens "
+                     "(docs/transformer-lab.md)", Continue);
+    QVERIFY(one.accuracy <= 0.15);
+#endif
+}
+
+QTEST_APPLESS_MAIN(TestTransformerTraining)
+#include "test_transformer_training.moc"
