@@ -6,3 +6,7 @@ attnviz_add_test(test_tokenizer_gpt2 SOURCES core/test_tokenizer_gpt2.cpp LIBS a
 
 # Hand-checked fixtures (tests/data/tokenizers): WordPiece, byte fallback, Split regex, WordLevel.
 attnviz_add_test(test_tokenizer_formats SOURCES core/test_tokenizer_formats.cpp LIBS attnviz::tokenizers LABELS core)
+
+# `attnviz tokenize`: JSON lines, --lines, bad input (exit 2, one line).
+attnviz_add_test(test_tokenize_cli SOURCES app/test_tokenize_cli.cpp LIBS Qt6::Core)
+add_dependencies(test_tokenize_cli attnviz)

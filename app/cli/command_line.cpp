@@ -32,6 +32,7 @@ constexpr CommandEntry kCommands[] = {
     {"translate", "translate sentences with a trained model, print JSON per sentence", run_translate},
     {"run", "run a Hugging Face checkpoint over text or token ids, print JSON", run_run},
     {"run", "run a Hugging Face checkpoint over text or token ids, print JSON", run_run},
+    {"tokenize", "encode text with a Hugging Face tokenizer, print JSON per text", run_tokenize},
     {"screenshot", "render the GUI (or one panel) offscreen to a PNG", run_screenshot},
 };
 

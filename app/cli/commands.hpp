@@ -13,6 +13,7 @@ int run_train(const QStringList& args);    // train_command.cpp
 int run_translate(const QStringList& args);  // translate_command.cpp
 int run_run(const QStringList& args);        // run_command.cpp
 int run_train_transformer(const QStringList& args);  // train_transformer_command.cpp
+int run_tokenize(const QStringList& args);   // tokenize_command.cpp
 int run_screenshot(const QStringList& args);  // gui/screenshot_command.cpp
 // `attnviz screenshot --open FILE ...` and `attnviz screenshot --seq2seq ...`: run_screenshot
 // hands these over whole.

@@ -10,4 +10,5 @@ target_sources(attnviz_app PRIVATE
   cli/train_transformer_command.cpp
   cli/translate_command.cpp
   cli/run_command.cpp
+  cli/tokenize_command.cpp
 )
