@@ -80,6 +80,8 @@ QString chipText(const std::string& label)
     t.replace(QLatin1Char(' '), QChar(0x2423));   // ␣ open box: a space is part of the token
     t.replace(QLatin1Char('\n'), QChar(0x21B5));  // ↵
     t.replace(QLatin1Char('\t'), QChar(0x21E5));  // ⇥
+    for (QChar& c : t)  // other control characters as their pictures (U+2400 + code)
+        if (c.unicode() < 0x20) c = QChar(0x2400 + c.unicode());
     return t.isEmpty() ? QStringLiteral("∅") : t;
 }
 

@@ -33,9 +33,7 @@ void check_length(const OpenedModel& m, std::size_t n)
     if (n > static_cast<std::size_t>(m.info().max_positions)) throw std::invalid_argument(too_long_message(m, n));
 }
 
-
 // The tokenizer's answers; ids past its vocabulary (a model's padded embeddings) are unknown.
-#if ATTNVIZ_HAVE_TOKENIZERS
 bool knows(const OpenedModel& m, int id)
 {
     return m.tokenizer && id >= 0 && static_cast<std::size_t>(id) < m.tokenizer->vocab_size();
@@ -44,13 +42,6 @@ std::optional<int> mask_id(const OpenedModel& m) { return m.tokenizer ? m.tokeni
 std::string piece_of(const OpenedModel& m, int id) { return m.tokenizer->id_to_token(id); }
 std::string text_of(const OpenedModel& m, int id) { return m.tokenizer->token_text(id); }
 tokenizers::Encoding encode(const OpenedModel& m, const std::string& text) { return m.tokenizer->encode(text, true); }
-#else
-bool knows(const OpenedModel&, int) { return false; }
-std::optional<int> mask_id(const OpenedModel&) { return std::nullopt; }
-std::string piece_of(const OpenedModel&, int id) { return std::to_string(id); }
-std::string text_of(const OpenedModel&, int id) { return std::to_string(id); }
-tokenizers::Encoding encode(const OpenedModel&, const std::string&) { throw std::invalid_argument("no tokenizers"); }
-#endif
 
 }  // namespace
 
@@ -67,15 +58,12 @@ OpenedModel open_model(const fs::path& folder_or_config)
                               " has no tokenizer files (tokenizer.json, vocab.json + merges.txt or vocab.txt)";
         return m;
     }
-#if ATTNVIZ_HAVE_TOKENIZERS
     try {
         m.tokenizer = std::make_shared<const tokenizers::Tokenizer>(tokenizers::Tokenizer::load(folder));
     } catch (const std::exception& e) {
         m.tokenizer_problem = e.what();
     }
-#else
-    m.tokenizer_problem = "this build has no tokenizers";
-#endif
+
     return m;
 }
 

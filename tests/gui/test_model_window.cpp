@@ -191,6 +191,32 @@ private slots:
         QVERIFY(w.runPanel()->topCaption()->text().contains(QStringLiteral("[MASK]")));
     }
 
+    void fill_mask_table()
+    {
+        // tiny-bert-mlm: bert_mlm_f32's weights with a WordPiece vocab.txt of 20 words.
+        Fixture f;
+        ModelWindow w(f.options());
+        w.show();
+        QVERIFY(w.openModel(QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/model_view/tiny-bert-mlm")));
+        QString error;
+        QVERIFY2(w.runInput(QStringLiteral("The cat [MASK] on the mat"), false, &error), qPrintable(error));
+        const auto outcome = w.lastOutcome();
+        QCOMPARE(outcome->input.mask_positions, std::vector<int>{3});  // [CLS] the cat [MASK]
+        QTableWidget* table = w.runPanel()->topTable();
+        QVERIFY(!table->isColumnHidden(3));  // the Position column
+        QCOMPARE(table->rowCount(), 10);
+        const auto model = hf::Model::open(QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/model_view/tiny-bert-mlm").toStdString());
+        hf::RunOptions o;
+        o.top_k = 10;
+        const hf::RunResult core = model->run(outcome->input.ids, o);
+        for (int r = 0; r < 10; ++r) {
+            QCOMPARE(table->item(r, 3)->text(), QStringLiteral("3"));
+            QCOMPARE(table->item(r, 1)->text().toInt(), core.positions[3][static_cast<std::size_t>(r)].id);
+            // Another thread count may sum in another order: float rounding.
+            QVERIFY(qAbs(table->item(r, 2)->data(Qt::UserRole).toDouble() - core.positions[3][static_cast<std::size_t>(r)].probability) < 1e-6);
+        }
+    }
+
     void cancel_stops_the_forward()
     {
         Fixture f;
