@@ -167,6 +167,19 @@ private slots:
         expect_refusal([&] { hf::Model::open(l.folder); }, {"not a multiple of num_key_value_heads 3"});
     }
 
+    void unsupported_rope_scaling()
+    {
+        Copy l("llama3_scaled_f32");
+        l.edit_config([](json::Value& v) { v["rope_scaling"]["rope_type"] = "yarn"; });
+        expect_refusal([&] { hf::Model::open(l.folder); },
+                       {"rope_scaling type 'yarn' is not supported (default, linear, llama3)"});
+        l.edit_config([](json::Value& v) {
+            v["rope_scaling"]["rope_type"] = "llama3";
+            v["rope_scaling"].as_object().erase(v["rope_scaling"].as_object().begin() + 1);  // "factor"
+        });
+        expect_refusal([&] { hf::Model::open(l.folder); }, {"\"rope_scaling\" needs \"factor\""});
+    }
+
     void shards()
     {
         Copy c("mistral_sharded_bf16");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // attnviz::hf against an independent reference: tests/data/hf/* are small random checkpoints in
 // the Hugging Face layout (every family, F32/F16/BF16, prefixed and bare names, old gamma/beta,
-// tied and untied heads, GQA/MQA, Qwen2 biases, a sharded Mistral) with the attentions and
+// tied and untied heads, GQA/MQA, Qwen2 biases, a sharded Mistral, Llama 3 rope_scaling) with the attentions and
 // logits that tests/data/hf_reference_forward.py computes in numpy float64 from transformers'
 // modelling definitions (regenerate: /usr/bin/python3 tests/data/hf_reference_forward.py
 // generate tests/data/hf).
@@ -55,7 +55,7 @@ private slots:
         for (const char* n : {"bert_mlm_f32", "bert_mlm_f16", "bert_mlm_bf16", "bert_base_f32", "bert_mlm_decoder_f32"})
             QTest::newRow(n) << n << "BERT";
         for (const char* n : {"llama_gqa_f32", "llama_gqa_f16", "llama_gqa_bf16", "llama_tied_f32", "qwen2_f32",
-                              "qwen2_f16", "qwen2_bf16", "mistral_sharded_bf16"})
+                              "qwen2_f16", "qwen2_bf16", "mistral_sharded_bf16", "llama3_scaled_f32"})
             QTest::newRow(n) << n << "Llama";
     }
     void matches_reference()

@@ -209,6 +209,21 @@ def llama_forward(c, W, ids):
     act = ACT[c.get("hidden_act", "silu")]
     n = len(ids)
     inv_freq = 1.0 / theta ** (np.arange(0, d, 2) / d)
+    rs = c.get("rope_scaling") or {}
+    kind = rs.get("rope_type", rs.get("type", "default"))
+    if kind == "linear":  # modeling_rope_utils._compute_linear_scaling_rope_parameters
+        inv_freq = inv_freq / rs["factor"]
+    elif kind == "llama3":  # modeling_rope_utils._compute_llama3_parameters
+        factor, lo, hi = rs["factor"], rs["low_freq_factor"], rs["high_freq_factor"]
+        old = rs["original_max_position_embeddings"]
+        wavelen = 2 * math.pi / inv_freq
+        scaled = np.where(wavelen > old / lo, inv_freq / factor, inv_freq)
+        smooth = (old / wavelen - lo) / (hi - lo)
+        smoothed = (1 - smooth) * scaled / factor + smooth * scaled
+        medium = ~(wavelen < old / hi) & ~(wavelen > old / lo)
+        inv_freq = np.where(medium, smoothed, scaled)
+    elif kind != "default":
+        raise ValueError(kind)
     freqs = np.arange(n)[:, None] * inv_freq[None, :]
     emb = np.concatenate((freqs, freqs), axis=-1)  # (n, d)
     cos, sin = np.cos(emb), np.sin(emb)
@@ -340,6 +355,10 @@ def fixtures():
     out.append(("llama_tied_f32", tied, lambda rng, c: llama_weights(rng, c, True, False), 1, "F32"))
     mistral = dict(LLAMA, model_type="mistral", sliding_window=4096, rope_theta=500000.0)
     out.append(("mistral_sharded_bf16", mistral, lambda rng, c: llama_weights(rng, c, False, False), 2, "BF16"))
+    llama3 = dict(LLAMA, num_attention_heads=2, num_key_value_heads=1, head_dim=8, tie_word_embeddings=True,
+                  rope_scaling={"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0,
+                                "high_freq_factor": 4.0, "original_max_position_embeddings": 64})
+    out.append(("llama3_scaled_f32", llama3, lambda rng, c: llama_weights(rng, c, True, False), 1, "F32"))
     return out
 
 

@@ -18,12 +18,64 @@
 #include "attnviz/core/nn/activation.hpp"
 #include "attnviz/core/nn/rotary.hpp"
 
-#include <numeric>
+#include <cmath>
+#include <numbers>
 #include <stdexcept>
 
 namespace attnviz::hf {
 
 namespace {
+
+// θ_i = theta^(−2i/d), i < d/2, and config.json's "rope_scaling" applied to them as
+// transformers' modeling_rope_utils.py does: "linear" divides every frequency by the factor;
+// "llama3" (Llama 3.1, 3.2) divides the low frequencies (wavelength past
+// original_max_position_embeddings / low_freq_factor) by the factor, keeps the high ones
+// (wavelength under original / high_freq_factor) and blends in between. Others are refused.
+std::vector<double> rotary_frequencies(const Config& c, double theta, int d)
+{
+    std::vector<double> f(static_cast<std::size_t>(d / 2));
+    for (int i = 0; i < d / 2; ++i) f[static_cast<std::size_t>(i)] = std::pow(theta, -2.0 * i / d);
+    const json::Value* rs = c.root().find("rope_scaling");
+    if (!rs || rs->is_null()) return f;
+    if (!rs->is_object()) throw std::invalid_argument(c.file() + ": \"rope_scaling\" is not an object");
+    auto text = [&](const char* key) -> std::string {
+        const json::Value* v = rs->find(key);
+        return v && v->is_string() ? v->as_string() : std::string();
+    };
+    auto number = [&](const char* key) {
+        const json::Value* v = rs->find(key);
+        if (!v || !v->is_number() || !(v->as_number() > 0.0) || !std::isfinite(v->as_number()))
+            throw std::invalid_argument(c.file() + ": \"rope_scaling\" needs \"" + key + "\", a number > 0");
+        return v->as_number();
+    };
+    std::string type = text("rope_type");
+    if (type.empty()) type = text("type");
+    if (type == "default") return f;
+    if (type == "linear") {
+        const double factor = number("factor");
+        for (double& x : f) x /= factor;
+        return f;
+    }
+    if (type == "llama3") {
+        const double factor = number("factor"), low = number("low_freq_factor"), high = number("high_freq_factor"),
+                     original = number("original_max_position_embeddings");
+        if (!(high > low))
+            throw std::invalid_argument(c.file() + ": \"rope_scaling\" high_freq_factor must exceed low_freq_factor");
+        const double low_wavelen = original / low, high_wavelen = original / high;
+        for (double& x : f) {
+            const double wavelen = 2.0 * std::numbers::pi / x;
+            if (wavelen > low_wavelen) {
+                x /= factor;
+            } else if (wavelen >= high_wavelen) {
+                const double smooth = (original / wavelen - low) / (high - low);
+                x = (1.0 - smooth) * x / factor + smooth * x;
+            }
+        }
+        return f;
+    }
+    throw std::invalid_argument(c.file() + ": rope_scaling type '" + type +
+                                "' is not supported (default, linear, llama3)");
+}
 
 class Llama final : public Architecture {
 public:
@@ -54,8 +106,7 @@ public:
         const auto a = nn::activation_from_name(act);
         if (!a) throw std::invalid_argument(c.file() + ": \"hidden_act\" '" + act + "' is not supported (silu, gelu, gelu_new, relu)");
         act_ = *a;
-        if (c.has("rope_scaling"))
-            throw std::invalid_argument(c.file() + ": \"rope_scaling\" is set; scaled rotary embeddings are not supported yet");
+        inv_freq_ = rotary_frequencies(c, theta, d_);
         // Mistral's sliding window changes nothing up to its width; longer inputs are refused.
         if (type == "mistral" && c.has("sliding_window"))
             P = std::min(P, c.integer("sliding_window", 1, kMaxPositions));
@@ -126,10 +177,17 @@ public:
         project(s.normed, y.q, y.q_b, s.q, s.scratch);  // (n × H·d)
         project(s.normed, y.k, y.k_b, s.k, s.scratch);  // (n × H_kv·d)
         project(s.normed, y.v, y.v_b, s.v, s.scratch);  // (n × H_kv·d)
+        // cos and sin of position · frequency (n × d/2), in double, rounded once.
         nn::RotaryTable<float> table;
-        std::vector<int> positions(static_cast<std::size_t>(n));
-        std::iota(positions.begin(), positions.end(), 0);
-        rope_->table(positions.data(), n, table);
+        const auto half = static_cast<Eigen::Index>(inv_freq_.size());
+        table.cos.resize(n, half);
+        table.sin.resize(n, half);
+        for (Eigen::Index i = 0; i < n; ++i)
+            for (Eigen::Index f = 0; f < half; ++f) {
+                const double a = static_cast<double>(i) * inv_freq_[static_cast<std::size_t>(f)];
+                table.cos(i, f) = static_cast<float>(std::cos(a));
+                table.sin(i, f) = static_cast<float>(std::sin(a));
+            }
         rope_->apply(s.q, H_, table);
         rope_->apply(s.k, Hkv_, table);
         shape(s.context, n, std::int64_t{H_} * d_);
@@ -163,7 +221,8 @@ private:
     int E_ = 0, H_ = 0, Hkv_ = 0, d_ = 0;
     double eps_ = 1e-6;
     nn::Activation act_ = nn::Activation::Silu;
-    std::optional<nn::RotaryEmbedding<float>> rope_;
+    std::optional<nn::RotaryEmbedding<float>> rope_;  // applies the table (rotate_half pairing)
+    std::vector<double> inv_freq_;                    // (d/2) the rotary frequencies, scaled
     TensorRef embed_, head_;
     std::vector<Layer> layers_;
     std::vector<float> norm_;
