@@ -116,7 +116,10 @@ int train(const Request& r, const transformer::LabConfig& config)
     out["heads"] = config.heads;
     out["embd"] = config.embd;
     out["ctx"] = config.ctx;
-    out["vocab"] = static_cast<int>(outcome.vocabulary.size());
+    // vocab: the task's V (a text file: its distinct characters); model_vocab adds the separator
+    // of copy / reverse / sort.
+    out["vocab"] = config.task == "text" ? static_cast<int>(outcome.vocabulary.size()) : config.vocab;
+    out["model_vocab"] = static_cast<int>(outcome.vocabulary.size());
     out["batch"] = config.batch;
     out["steps"] = outcome.steps;
     out["lr"] = config.lr;

@@ -69,6 +69,8 @@ void TestTrainTransformerCli::saves_a_checkpoint_folder()
     for (const char* f : {"config.json", "model.safetensors", "tokenizer.json"})
         QVERIFY2(QFile::exists(dir + "/" + f), f);
     QCOMPARE(parse_json_object(r.out).value("saved").toString(), dir);
+    QCOMPARE(parse_json_object(r.out).value("vocab").toInt(), 5);
+    QCOMPARE(parse_json_object(r.out).value("model_vocab").toInt(), 6);  // with the separator
 }
 
 void TestTrainTransformerCli::trains_on_a_text_file()
