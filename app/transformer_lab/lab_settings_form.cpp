@@ -75,6 +75,8 @@ LabSettingsForm::LabSettingsForm(QWidget* parent) : QWidget(parent)
     lr_ = dspin(0.000001, 1.0, 6, 0.0005, tr("AdamW's peak learning rate"));
     warmup_ = spin(0, clampToInt(Limits::kMaxSteps), tr("Steps of linear warm-up to the learning rate"));
     decay_ = dspin(0.0, 10.0, 3, 0.01, tr("AdamW's decoupled weight decay (matrices and embeddings only)"));
+    initStd_ = dspin(0.0, 10.0, 3, 0.01, tr("Standard deviation of the initial weights and embeddings (GPT-2: 0.02); "
+                                             "a larger scale can shorten the plateau before an induction head forms"));
     seed_ = spin(0, INT_MAX, tr("Seed of the initialisation and the training batches: the same seed gives the same run"));
     snapshot_ = spin(1, 1000000, tr("Measure the probe sequences every this many steps: one point on the curves "
                                     "and one frame of the timeline"));
@@ -106,13 +108,14 @@ LabSettingsForm::LabSettingsForm(QWidget* parent) : QWidget(parent)
     add(3, 1, tr("&Context"), ctx_);
     add(4, 0, tr("&Vocabulary"), vocab_);
     add(4, 1, tr("&Batch"), batch_);
-    add(5, 0, tr("S&teps"), steps_);
+    add(5, 0, tr("St&eps"), steps_);
     add(5, 1, tr("Warm-&up"), warmup_);
     add(6, 0, tr("Learning &rate"), lr_);
     add(6, 1, tr("Weight deca&y"), decay_);
-    add(7, 0, tr("See&d"), seed_);
-    add(7, 1, tr("Snapsh&ot every"), snapshot_);
-    grid->addWidget(compare_, 8, 0, 1, 4);
+    add(7, 0, tr("&Init scale"), initStd_);
+    add(7, 1, tr("See&d"), seed_);
+    add(8, 0, tr("Snapsh&ot every"), snapshot_);
+    grid->addWidget(compare_, 9, 0, 1, 4);
     grid->setColumnStretch(1, 1);
     grid->setColumnStretch(3, 1);
 
@@ -146,7 +149,7 @@ LabJob LabSettingsForm::job() const
 {
     LabJob j;
     transformer::LabConfig& c = j.config;
-    c = transformer::default_config(task_->currentData().toString().toStdString());
+    c = base_;
     c.task = task_->currentData().toString().toStdString();
     c.text_file = file_->text().toStdString();
     c.layers = layers_->value();
@@ -159,6 +162,7 @@ LabJob LabSettingsForm::job() const
     c.lr = lr_->value();
     c.warmup = warmup_->value();
     c.weight_decay = decay_->value();
+    c.init_std = initStd_->value();
     c.seed = static_cast<std::uint64_t>(seed_->value());
     c.snapshot_every = snapshot_->value();
     j.compareOneLayer = compare_->isChecked();
@@ -168,6 +172,7 @@ LabJob LabSettingsForm::job() const
 void LabSettingsForm::setJob(const LabJob& j)
 {
     const transformer::LabConfig& c = j.config;
+    base_ = c;
     {
         const QSignalBlocker block(task_);
         task_->setCurrentIndex(std::max(0, task_->findData(QString::fromStdString(c.task))));
@@ -186,6 +191,7 @@ void LabSettingsForm::setJob(const LabJob& j)
     lr_->setValue(c.lr);
     warmup_->setValue(clampToInt(c.warmup));
     decay_->setValue(c.weight_decay);
+    initStd_->setValue(c.init_std);
     seed_->setValue(static_cast<int>(std::min<std::uint64_t>(c.seed, INT_MAX)));
     snapshot_->setValue(clampToInt(std::max<long long>(1, c.snapshot_every)));
     compare_->setChecked(j.compareOneLayer);

@@ -44,6 +44,7 @@ public:
     QSpinBox* stepsSpin() const { return steps_; }
     QSpinBox* snapshotSpin() const { return snapshot_; }
     QDoubleSpinBox* lrSpin() const { return lr_; }
+    QDoubleSpinBox* initStdSpin() const { return initStd_; }
     QCheckBox* compareCheck() const { return compare_; }
 
 private:
@@ -54,8 +55,10 @@ private:
     QLineEdit* file_;
     QPushButton* browse_;
     QSpinBox *layers_, *heads_, *embd_, *ctx_, *vocab_, *batch_, *steps_, *warmup_, *seed_, *snapshot_;
-    QDoubleSpinBox *lr_, *decay_;
+    QDoubleSpinBox *lr_, *decay_, *initStd_;
     QCheckBox* compare_;
+    // The configuration last set: what the form has no field for (sinusoidal positions) is kept.
+    transformer::LabConfig base_;
 };
 
 }  // namespace attnviz::transformer_lab

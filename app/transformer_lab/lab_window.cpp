@@ -83,7 +83,7 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     pause_->setToolTip(tr("Pause training between two steps, or resume it"));
     stop_ = new QPushButton(tr("&Stop"));
     stop_->setToolTip(tr("Stop training after the current step; the model trained so far is kept"));
-    save_ = new QPushButton(tr("Sa&ve…"));
+    save_ = new QPushButton(tr("Save &model…"));
     save_->setToolTip(tr("Write the trained model as a Hugging Face GPT-2 folder (config.json, model.safetensors, "
                          "tokenizer.json) that transformers loads with GPT2LMHeadModel.from_pretrained"));
     status_ = new QLabel(tr("Ready: press Train."));
@@ -110,7 +110,7 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(save_);
     if (options_.openInModelRunner) {
-        runner_button_ = new QPushButton(tr("Open in model &runner"));
+        runner_button_ = new QPushButton(tr("Open in model ru&nner"));
         runner_button_->setToolTip(tr("Save the trained model to a temporary folder and open it in the model runner "
                                       "window: type token sequences and see every head's attention"));
         modelRow->addWidget(runner_button_);
