@@ -53,7 +53,8 @@ void LabTimeline::addFrame(const LabFrame& frame)
     const bool follow = current_ == count() - 1;  // at the newest (or empty): keep following
     frames_.push_back(frame);
     bytes_ += frameBytes(frame);
-    if (bytes_ > kMemoryBudget && count() > 2) thin();
+    while (bytes_ > budget_ && count() > 2 && thin()) {
+    }
     {
         const QSignalBlocker block(slider_);
         slider_->setRange(0, count() - 1);
@@ -63,13 +64,14 @@ void LabTimeline::addFrame(const LabFrame& frame)
     else setIndex(current_);  // the same frame, perhaps at a new index after thinning
 }
 
-void LabTimeline::thin()
+bool LabTimeline::thin()
 {
     const transformer::LabSnapshot* shown = current_ >= 0 ? frames_[static_cast<std::size_t>(current_)].snapshot.get() : nullptr;
     std::vector<LabFrame> kept;
     const std::size_t last = frames_.size() - 1;
     for (std::size_t i = 0; i < frames_.size(); ++i)
         if (i == 0 || i == last || i % 2 == 0 || frames_[i].snapshot.get() == shown) kept.push_back(std::move(frames_[i]));
+    const bool dropped = kept.size() < frames_.size();
     frames_ = std::move(kept);
     bytes_ = 0;
     current_ = -1;
@@ -77,6 +79,7 @@ void LabTimeline::thin()
         bytes_ += frameBytes(frames_[i]);
         if (frames_[i].snapshot.get() == shown) current_ = static_cast<int>(i);
     }
+    return dropped;
 }
 
 const LabFrame* LabTimeline::currentFrame() const

@@ -3,7 +3,7 @@
 // window's timeline). While training it follows the newest snapshot unless the user moved the
 // slider back. The frames share their snapshots (no copies); when they would hold more than
 // kMemoryBudget bytes (a 12-layer, 16-head, ctx 512 model's attention is 200 MB a snapshot),
-// every second frame between the first and the newest is dropped, so a long run keeps an evenly
+// every second frame between the first and the newest is dropped (again as often as needed), so a long run keeps an evenly
 // thinned history.
 #pragma once
 
@@ -36,6 +36,8 @@ public:
     int currentIndex() const { return current_; }
     const LabFrame* currentFrame() const;
     std::size_t bytes() const { return bytes_; }
+    // kMemoryBudget unless set (tests).
+    void setMemoryBudget(std::size_t bytes) { budget_ = bytes; }
 
     QSlider* slider() const { return slider_; }
     QLabel* label() const { return label_; }
@@ -45,11 +47,12 @@ signals:
 
 private:
     void show(int i);
-    void thin();
+    bool thin();  // false when nothing could be dropped
     static std::size_t frameBytes(const LabFrame& f);
 
     std::vector<LabFrame> frames_;
     std::size_t bytes_ = 0;
+    std::size_t budget_ = kMemoryBudget;
     int current_ = -1;
     QSlider* slider_;
     QLabel* label_;

@@ -318,6 +318,35 @@ private slots:
         QVERIFY(runner.lastOutcome() != nullptr);
     }
 
+    void timelineThinsEvenlyWithinItsBudget()
+    {
+        transformer_lab::LabTimeline tl;
+        auto frameAt = [](long long step) {
+            auto s = std::make_shared<transformer::LabSnapshot>();
+            s->step = step;
+            s->layers = s->heads = 1;
+            s->n = 16;
+            s->attention.assign(16 * 16, 1.0f / 16);
+            return transformer_lab::makeFrame(LabRun::Main, std::move(s));
+        };
+        const transformer_lab::LabFrame one = frameAt(0);
+        tl.addFrame(one);
+        const std::size_t perFrame = tl.bytes();
+        tl.setMemoryBudget(10 * perFrame);
+        for (long long step = 1; step < 100; ++step) tl.addFrame(frameAt(step));
+        QVERIFY(tl.bytes() <= 10 * perFrame);
+        QVERIFY(tl.count() >= 5 && tl.count() <= 10);
+        QCOMPARE(tl.frames().front().snapshot->step, 0LL);  // the start and the newest stay
+        QCOMPARE(tl.frames().back().snapshot->step, 99LL);
+        QCOMPARE(tl.currentIndex(), tl.count() - 1);  // still following the newest
+        // A frame scrubbed to stays through thinning.
+        tl.setIndex(1);
+        const long long kept = tl.currentFrame()->snapshot->step;
+        for (long long step = 100; step < 200; ++step) tl.addFrame(frameAt(step));
+        QCOMPARE(tl.currentFrame()->snapshot->step, kept);
+        QVERIFY(tl.bytes() <= 10 * perFrame);
+    }
+
     void formRefusesBadValues()
     {
         auto w = makeWindow();
