@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // multi_head_attention on problems large enough to go a block of query rows at a time
-// (n_q × n_k above 512 Ki entries), against a per-head reference written here with plain loops,
+// (n_q × n_k above 64 Ki entries), against a per-head reference written here with plain loops,
 // and the streaming store it writes its blocks with.
 #include "naive_attention.hpp"
 #include "streaming_store.hpp"  // core/attention/src, private to the attention target
@@ -10,6 +10,7 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -44,7 +45,7 @@ bool same_bits(const Matrix& a, const Matrix& b)
            std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
 }
 
-// 700 × 760 = 532 000 entries: above the one-block limit (524 288), so 11 blocks of 64 query
+// 700 × 760 = 532 000 entries: above the one-block limit (65 536), so 11 blocks of 64 query
 // rows and a last one of 60.
 constexpr Index kQueries = 700, kKeys = 760, kHidden = 8, kHeads = 2;
 
@@ -144,8 +145,20 @@ private slots:
             // Scores are sums of 4 products of O(1) numbers; the reference sums them in another
             // order, and exp amplifies a logit's rounding by at most the weight itself: 1e-12
             // leaves three orders of magnitude above the differences seen (about 1e-15).
-            QVERIFY2(max_abs_diff(r.heads[t].scores, ref[t].scores) < 1e-12, "head scores");
-            QVERIFY2(max_abs_diff(r.heads[t].logits, ref[t].logits) < 1e-12, "head logits");
+            // Large problems keep no per-head scores or logits: score() and logit() compute
+            // each entry from the head's projected queries and keys, for every cell.
+            QCOMPARE(r.heads[t].scores.size(), Index(0));
+            QCOMPARE(r.heads[t].logits.size(), Index(0));
+            QCOMPARE(r.heads[t].queries.rows(), kQueries);
+            QCOMPARE(r.heads[t].keys.rows(), kKeys);
+            Matrix scores(kQueries, kKeys), logits(kQueries, kKeys);
+            for (Index j = 0; j < kKeys; ++j)
+                for (Index i = 0; i < kQueries; ++i) {
+                    scores(i, j) = r.heads[t].score(i, j);
+                    logits(i, j) = r.heads[t].logit(i, j, r.masked(i, j));
+                }
+            QVERIFY2(max_abs_diff(scores, ref[t].scores) < 1e-12, "head scores");
+            QVERIFY2(max_abs_diff(logits, ref[t].logits) < 1e-12, "head logits");
             QVERIFY2(max_abs_diff(r.heads[t].weights, ref[t].weights) < 1e-12, "head weights");
             QCOMPARE(r.heads[t].output.rows(), kQueries);
             mean_scores += ref[t].scores / double(kHeads);
@@ -162,6 +175,59 @@ private slots:
                     QCOMPARE(r.weights(i, j), 0.0);
                     QVERIFY(std::isinf(r.logits(i, j)) && r.logits(i, j) < 0);
                 }
+    }
+
+    void smallProblemsKeepEveryHeadMatrix()
+    {
+        // Up to 256² the heads keep scores and logits, and score()/logit() read them exactly.
+        const Problem x = problem(200, 300);  // 60 000 entries: one block
+        const double T = 0.6;
+        const AttentionResult r = multi_head_attention(x.Q, x.K, x.V, x.p, x.mask, T);
+        const std::vector<HeadReference> ref = per_head_reference(x, T);
+        for (std::size_t t = 0; t < ref.size(); ++t) {
+            const HeadResult& h = r.heads[t];
+            QCOMPARE(h.scores.rows(), Index(200));
+            QCOMPARE(h.logits.cols(), Index(300));
+            QCOMPARE(h.queries.size(), Index(0));
+            QVERIFY2(max_abs_diff(h.scores, ref[t].scores) < 1e-12, "head scores");
+            QVERIFY2(max_abs_diff(h.logits, ref[t].logits) < 1e-12, "head logits");
+            for (Index i : {Index(0), Index(5), Index(199)})
+                for (Index j : {Index(0), Index(17), Index(299)}) {
+                    QCOMPARE(h.score(i, j), h.scores(i, j));
+                    const double l = h.logit(i, j, r.masked(i, j));
+                    QVERIFY(l == h.logits(i, j));  // also -inf == -inf
+                }
+        }
+    }
+
+    void blockedAgreesWithOneBlockAcrossTheLimit()
+    {
+        // 256 × 256 is one block, 256 × 257 goes in blocks: the two paths on the same first 256
+        // keys' problem agree to rounding (a fast exp and another summation order), 1e-12.
+        const Problem x = problem(256, 257);
+        Problem y = x;
+        y.K = x.K.topRows(256);
+        y.V = x.V.topRows(256);
+        y.mask.matrix = x.mask.matrix.leftCols(256);
+        for (Index& len : y.mask.valid_len) len = std::min<Index>(len, 256);
+        Problem z = y;  // the same 256 keys, one of them repeated as key 256 but masked out
+        z.K = x.K;
+        z.K.row(256) = x.K.row(0);
+        z.V = x.V;
+        z.mask.matrix = BoolMatrix::Constant(256, 257, false);
+        z.mask.matrix.leftCols(256) = y.mask.matrix;
+        z.mask.matrix.col(256).setConstant(true);
+        const AttentionResult one = multi_head_attention(y.Q, y.K, y.V, y.p, y.mask, 0.7);
+        const AttentionResult blocked = multi_head_attention(z.Q, z.K, z.V, z.p, z.mask, 0.7);
+        QVERIFY(one.heads[0].scores.size() != 0);
+        QCOMPARE(blocked.heads[0].scores.size(), Index(0));
+        QVERIFY2(max_abs_diff(blocked.weights.leftCols(256), one.weights) < 1e-12, "mean weights");
+        QVERIFY2(max_abs_diff(blocked.output, one.output) < 1e-12, "output");
+        for (std::size_t t = 0; t < one.heads.size(); ++t) {
+            QVERIFY2(max_abs_diff(blocked.heads[t].weights.leftCols(256), one.heads[t].weights) < 1e-12, "weights");
+            QVERIFY(blocked.heads[t].weights.col(256).isZero(0.0));
+        }
+        QCOMPARE(blocked.warnings, one.warnings);
     }
 
     void outputMatchesTheNaiveReference()
@@ -204,6 +270,8 @@ private slots:
                 QVERIFY(same_bits(r.heads[t].logits, fresh->heads[t].logits));
                 QVERIFY(same_bits(r.heads[t].weights, fresh->heads[t].weights));
                 QVERIFY(same_bits(r.heads[t].output, fresh->heads[t].output));
+                QVERIFY(same_bits(r.heads[t].queries, fresh->heads[t].queries));
+                QVERIFY(same_bits(r.heads[t].keys, fresh->heads[t].keys));
             }
             QCOMPARE(r.warnings, fresh->warnings);
         }

@@ -2,10 +2,11 @@
 #include "attnviz/core/attention.hpp"
 
 #include "attnviz/core/softmax.hpp"
-#include "streaming_store.hpp"
+#include "multi_head_blocks.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -49,6 +50,23 @@ std::optional<Variant> variant_from_id(std::string_view id)
     for (const VariantNames& n : kNames)
         if (n.id == id) return n.variant;
     return std::nullopt;
+}
+
+// ---- a head's entries on demand -------------------------------------------------------------
+
+double HeadResult::score(Index i, Index j) const
+{
+    if (scores.size() != 0) return scores(i, j);
+    return queries.row(i).dot(keys.row(j));
+}
+
+double HeadResult::logit(Index i, Index j, bool masked) const
+{
+    if (logits.size() != 0) return logits(i, j);
+    if (masked) return -std::numeric_limits<double>::infinity();
+    // As softmax_chain: one factor scale / T, or (s · scale) / T where the factor overflows.
+    const double s = score(i, j), factor = scale / temperature;
+    return std::isfinite(factor) ? s * factor : (s * scale) / temperature;
 }
 
 // ---- entry checks ---------------------------------------------------------------------------
@@ -148,158 +166,6 @@ void finish(AttentionResult& r, double scale, const Eigen::Ref<const Matrix>& va
     r.heads.clear();
     r.warnings.clear();
     warn_fully_masked(fully_masked, r.warnings);
-}
-
-// ---- multi-head, a block of query rows at a time --------------------------------------------
-//
-// The result holds, per head, its scores, logits and weights (n_q × n_k each) and, for the
-// layer, their means over the heads: 3H + 3 matrices of n_q × n_k. Computing each head over
-// all rows and then averaging wrote every head's matrices to memory and read them back three
-// more times (at n = 2048, 32 MB each). Large problems therefore go a block of query rows at a
-// time through every head while the block is in cache (scores, softmax chain, output, running
-// sums of the means), and each matrix is written to memory once, with streaming stores
-// (streaming_store.hpp). Small problems, whose result fits in cache anyway, are one block.
-
-// Rows per block: 64 rows × 2048 keys × 8 bytes = 1 MB per block buffer. 32 and 256 rows were
-// slower at n = 2048 (smaller blocks write shorter runs per column; larger ones leave L3).
-constexpr Index kHeadRowBlock = 64;
-// Up to this many entries per (n_q × n_k) matrix (4 MB) the whole matrix is one block: the
-// head's own matrices are the block's buffers, nothing is copied and the result stays in
-// cache. Measured at d_head = 16: n = 512 is 10 % faster in one block, n = 1024 20 % slower.
-constexpr Index kOneBlockEntries = 512 * 1024;
-// A thread keeps its block buffers between calls up to this size (n_k ≈ 5400 at 64 rows).
-// (Writing all heads' rows and the mean column by column, the sums in L1, was tried: five
-// streams of streaming stores at once made the pass 40 % slower than one matrix at a time.)
-constexpr Index kKeptBlockBytes = 16 * 1024 * 1024;
-
-// sum = head + 0.0 (the first head) or sum + head: exactly 0 + h_0 + h_1 + ..., as when the
-// means started from zero (a -0.0 score becomes +0.0).
-void accumulate(Matrix& sum, const Matrix& head, bool first)
-{
-    if (first) sum = head.array() + 0.0;
-    else sum += head;
-}
-
-// One block's working matrices. With one block they are the result's own matrices, lent by
-// swapping, so that the whole-matrix path copies nothing.
-struct HeadBlock {
-    Matrix scores;                       // (b × n_k) one head's scores
-    SoftmaxChain chain;                  // (b × n_k) logits, weights; (b × d_head) output
-    Matrix sum_scores, sum_logits, sum_weights;  // (b × n_k) sums over the heads so far
-
-    void swap_head(HeadResult& head)
-    {
-        scores.swap(head.scores);
-        chain.logits.swap(head.logits);
-        chain.weights.swap(head.weights);
-        chain.output.swap(head.output);
-    }
-    void swap_means(AttentionResult& r)
-    {
-        sum_scores.swap(r.scores);
-        sum_logits.swap(r.logits);
-        sum_weights.swap(r.weights);
-    }
-};
-
-// Fills r.heads (scores, logits, weights, output per head), r.scores, r.logits, r.weights (the
-// means over heads), the heads' outputs side by side in `concat` (n_q × h) and the warnings
-// for fully masked rows. q_proj: (n_q × h), k_proj and v_proj: (n_k × h); r.masked is built
-// (ignored when `unmasked`). Throws std::invalid_argument as softmax_chain does.
-void multi_head_blocks(const Matrix& q_proj, const Matrix& k_proj, const Matrix& v_proj, Index H,
-                       double scale, bool unmasked, double temperature, AttentionResult& r,
-                       Matrix& concat)
-{
-    const Index n_q = q_proj.rows(), n_k = k_proj.rows(), d_head = q_proj.cols() / H;
-    const bool one_block = n_q * n_k <= kOneBlockEntries;
-    const Index rows_per_block = one_block ? n_q : kHeadRowBlock;
-    r.heads.resize(static_cast<std::size_t>(H));
-    if (!one_block) {
-        r.scores.resize(n_q, n_k);
-        r.logits.resize(n_q, n_k);
-        r.weights.resize(n_q, n_k);
-        for (HeadResult& head : r.heads) {
-            head.scores.resize(n_q, n_k);
-            head.logits.resize(n_q, n_k);
-            head.weights.resize(n_q, n_k);
-            head.output.resize(n_q, d_head);
-        }
-    }
-    const double mean = 1.0 / static_cast<double>(H);
-    std::vector<Index> fully_masked;
-    // The block's buffers are kept by the thread from one call to the next: allocated afresh,
-    // their 6 MB at n = 2048 went back to the system after each call and came back as page
-    // faults. Buffers above kKeptBlockBytes are released when the call ends.
-    thread_local HeadBlock w;
-    struct Release {
-        HeadBlock& w;
-        ~Release()
-        {
-            const Index bytes = static_cast<Index>(sizeof(double)) *
-                                (w.scores.size() + w.chain.logits.size() + w.chain.weights.size() +
-                                 w.sum_scores.size() + w.sum_logits.size() + w.sum_weights.size());
-            if (bytes > kKeptBlockBytes) w = HeadBlock{};
-        }
-    } release{w};
-    BoolMatrix block_mask;  // (b × n_k) the block's rows of r.masked; empty when unmasked
-    if (one_block) w.swap_means(r);
-    for (Index r0 = 0; r0 < n_q; r0 += rows_per_block) {
-        const Index b = std::min(rows_per_block, n_q - r0);
-        if (!unmasked) block_mask = r.masked.middleRows(r0, b);
-        for (Index t = 0; t < H; ++t) {
-            HeadResult& head = r.heads[static_cast<std::size_t>(t)];
-            head.scale = scale;
-            const Index col = t * d_head;
-            if (one_block) w.swap_head(head);
-            w.scores.resize(b, n_k);
-            w.scores.noalias() = q_proj.block(r0, col, b, d_head) *
-                                 k_proj.middleCols(col, d_head).transpose();  // (b × n_k)
-            softmax_chain(w.scores, scale, block_mask, temperature,
-                          v_proj.middleCols(col, d_head), w.chain);
-            const bool first = t == 0;
-            accumulate(w.sum_scores, w.scores, first);
-            accumulate(w.sum_logits, w.chain.logits, first);
-            accumulate(w.sum_weights, w.chain.weights, first);
-            concat.block(r0, col, b, d_head) = w.chain.output;  // (b × d_head)
-            if (first)  // a row masked for one head is masked for all: warn once
-                for (Index i : w.chain.fully_masked_rows) fully_masked.push_back(r0 + i);
-            if (one_block) {
-                w.swap_head(head);
-                continue;
-            }
-            detail::stream_rows(w.scores, 1.0, head.scores.middleRows(r0, b));
-            detail::stream_rows(w.chain.logits, 1.0, head.logits.middleRows(r0, b));
-            detail::stream_rows(w.chain.weights, 1.0, head.weights.middleRows(r0, b));
-            head.output.middleRows(r0, b) = w.chain.output;
-        }
-        if (one_block) {
-            w.swap_means(r);
-            r.scores *= mean;
-            r.logits *= mean;
-            r.weights *= mean;
-            continue;
-        }
-        detail::stream_rows(w.sum_scores, mean, r.scores.middleRows(r0, b));
-        detail::stream_rows(w.sum_logits, mean, r.logits.middleRows(r0, b));
-        detail::stream_rows(w.sum_weights, mean, r.weights.middleRows(r0, b));
-    }
-    detail::streaming_fence();
-    warn_fully_masked(fully_masked, r.warnings);
-}
-
-// When a block is refused (non-finite scores, a bad temperature), the same refusal from the
-// whole-matrix chain, head by head as before the blocks, so that the message names the row of
-// the whole matrix rather than of the block. Returns if nothing is refused.
-void replay_refusal(const Matrix& q_proj, const Matrix& k_proj, const Matrix& v_proj, Index H,
-                    double scale, const BoolMatrix& masked, double temperature)
-{
-    const Index d_head = q_proj.cols() / H;
-    SoftmaxChain c;
-    for (Index t = 0; t < H; ++t) {
-        const Matrix scores = q_proj.middleCols(t * d_head, d_head) *
-                              k_proj.middleCols(t * d_head, d_head).transpose();  // (n_q × n_k)
-        softmax_chain(scores, scale, masked, temperature, v_proj.middleCols(t * d_head, d_head), c);
-    }
 }
 
 }  // namespace
@@ -418,11 +284,13 @@ void multi_head_attention(const Matrix& Q, const Matrix& K, const Matrix& V,
     r.warnings.clear();
     Matrix concat(n_q, h);  // (n_q × h) heads side by side
     try {
-        multi_head_blocks(q_proj, k_proj, v_proj, H, scale, mask.empty(), temperature, r, concat);
+        warn_fully_masked(detail::multi_head_blocks(q_proj, k_proj, v_proj, H, scale, mask.empty(),
+                                                    temperature, r, concat),
+                          r.warnings);
     } catch (const std::invalid_argument&) {
         // Refused: say so exactly as the whole-matrix chain does, with whole-matrix row numbers.
-        replay_refusal(q_proj, k_proj, v_proj, H, scale, mask.empty() ? BoolMatrix() : r.masked,
-                       temperature);
+        detail::replay_refusal(q_proj, k_proj, v_proj, H, scale,
+                               mask.empty() ? BoolMatrix() : r.masked, temperature);
         throw;
     }
     // A fully masked row has zero heads and so a zero concat; the output projection's bias

@@ -41,14 +41,28 @@ std::string_view variant_id(Variant v);            // "scaled_dot"
 std::string_view variant_display_name(Variant v);  // "Scaled dot-product"
 std::optional<Variant> variant_from_id(std::string_view id);
 
+// One head of multi_head. Small problems (n_q · n_k up to 64 Ki entries, 256²) keep every matrix.
+// Larger ones keep the weights and output only: `scores` and `logits` are empty (at n = 2048
+// they were 2H more 32 MB matrices, half of the computation's time, read by nothing but a
+// tooltip), and score() / logit() compute one entry from the head's projected queries and keys.
 struct HeadResult {
-    Matrix scores;     // (n_q × n_k) (W_q q_i + b_q)_t · (W_k k_j + b_k)_t
+    Matrix scores;     // (n_q × n_k) (W_q q_i + b_q)_t · (W_k k_j + b_k)_t; empty when large
     double scale = 1;  // 1 / √(h/H)
-    Matrix logits;     // (n_q × n_k) scores · scale / T, masked = -inf
+    double temperature = 1;  // T, as given
+    Matrix logits;     // (n_q × n_k) scores · scale / T, masked = -inf; empty when large
     Matrix weights;  // (n_q × n_k)
     Matrix output;   // (n_q × h/H) weights · (V W_vᵀ + b_v)_t
+    Matrix queries;  // (n_q × h/H) (W_q q_i + b_q)_t when scores is empty, else empty
+    Matrix keys;     // (n_k × h/H) (W_k k_j + b_k)_t when scores is empty, else empty
 
-    Matrix scaled() const { return scores * scale; }  // (n_q × n_k)
+    // scores(i, j) when kept; else the dot product of query i and key j, which agrees with the
+    // blocked product to rounding (the sum runs in another order), not bit for bit.
+    double score(Index i, Index j) const;
+    // logits(i, j) when kept; else -inf where `masked`, or score(i, j) · scale / T as the chain
+    // computes it.
+    double logit(Index i, Index j, bool masked) const;
+
+    Matrix scaled() const { return scores * scale; }  // (n_q × n_k); empty when large
 };
 
 struct AttentionResult {
