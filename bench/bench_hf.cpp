@@ -3,7 +3,7 @@
 // 1,024 positions, F32 random weights: a 498 MB model.safetensors in the Hugging Face layout),
 // written once by this program to a temporary folder (or to $ATTNVIZ_GPT2_SMALL_DIR, kept, when
 // that is set):
-//   BM_HfGpt2SmallForward/128   one forward of 128 tokens on one thread with every attention
+//   BM_HfGpt2SmallForward/128/T one forward of 128 tokens on T threads (1, 2) with every attention
 //                               kept and the next-token top 5 (RunResult as `attnviz run` uses)
 //   BM_HfGpt2SmallOpen          Model::open of the folder (config, header, shape checks)
 //   BM_HfPeakRss                peak RSS after opening and one forward, against the file size;
@@ -118,7 +118,7 @@ std::vector<int> tokens(int n)
 
 void BM_HfGpt2SmallForward(benchmark::State& state)
 {
-    hf::set_threads(1);
+    hf::set_threads(static_cast<int>(state.range(1)));
     const auto model = hf::Model::open(model_folder());
     const auto ids = tokens(static_cast<int>(state.range(0)));
     model->run(ids);  // pages the weights in
@@ -126,8 +126,9 @@ void BM_HfGpt2SmallForward(benchmark::State& state)
         hf::RunResult r = model->run(ids);
         benchmark::DoNotOptimize(r.attentions->data());
     }
+    hf::set_threads(1);
 }
-BENCHMARK(BM_HfGpt2SmallForward)->Arg(128)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_HfGpt2SmallForward)->Args({128, 1})->Args({128, 2})->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 void BM_HfGpt2SmallOpen(benchmark::State& state)
 {

@@ -66,6 +66,27 @@ private slots:
             QVERIFY((out.rightCols(3).array() == 7.0f).all());
         }
     }
+
+    // Threads split the columns; each column is computed by the same arithmetic whatever the
+    // split, so the results are equal bit for bit.
+    void threads_give_the_same_bits()
+    {
+        std::mt19937 rng(7);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        Mf x(131, 300), w(1000, 300);
+        for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
+        for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = u(rng);
+        const nn::WeightView<float> view{w.data(), w.rows(), w.cols(), false};
+        Mf one(131, 1000), many(131, 1000);
+        nn::linear_forward<float>(x, view, nullptr, one);
+        for (int t : {2, 3, 64}) {
+            nn::set_inference_threads(t);
+            QCOMPARE(nn::inference_threads(), t);
+            nn::linear_forward<float>(x, view, nullptr, many);
+            QVERIFY(many == one);
+        }
+        nn::set_inference_threads(1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNnInfer)

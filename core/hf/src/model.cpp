@@ -57,6 +57,7 @@ void set_threads(int n)
 {
     if (n < 0) throw std::invalid_argument("set_threads: " + std::to_string(n) + " threads");
     Eigen::setNbThreads(n);
+    nn::set_inference_threads(n == 0 ? 1 : n);
 }
 
 Model::Model(std::unique_ptr<Architecture> arch) : arch_(std::move(arch)) {}

@@ -3,12 +3,25 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <atomic>
+#include <thread>
 #include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define ATTNVIZ_INFER_GEMM 1
 #endif
+
+namespace attnviz::nn {
+
+namespace {
+std::atomic<int> g_threads{1};
+}
+
+void set_inference_threads(int n) { g_threads.store(n < 1 ? 1 : n, std::memory_order_relaxed); }
+int inference_threads() { return g_threads.load(std::memory_order_relaxed); }
+
+}  // namespace attnviz::nn
 
 namespace attnviz::nn::detail {
 
@@ -97,6 +110,31 @@ void pack_panel(const float* w, Index ldw, bool k_by_n, Index k0, Index kc, Inde
     }
 }
 
+// Columns [j_begin, j_end) (multiples of 16) of the tiled part: rows [0, m6) of y, and the
+// zero-padded tail rows into tail_y (row stride n16). One thread's share.
+void gemm_columns(Index m6, Index n16, Index k, const float* x, Index ldx, const float* w, Index ldw, bool k_by_n,
+                  float* y, Index ldy, const float* tail_x, float* tail_y, Index j_begin, Index j_end)
+{
+    thread_local std::vector<float> packed_storage;
+    // The panels start on a cache line: each 16-float row of a panel is then one line.
+    packed_storage.resize(static_cast<std::size_t>(kKc * kNc + 16));
+    float* const packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(packed_storage.data()) + 63) &
+                                                   ~static_cast<std::uintptr_t>(63));
+    for (Index k0 = 0; k0 < k; k0 += kKc) {
+        const Index kc = std::min(kKc, k - k0);
+        for (Index j0 = j_begin; j0 < j_end; j0 += kNc) {
+            const Index nc = std::min(kNc, j_end - j0);
+            for (Index p = 0; p < nc / kNr; ++p) pack_panel(w, ldw, k_by_n, k0, kc, j0 + p * kNr, packed + p * kc * kNr);
+            for (Index i = 0; i < m6; i += kMr)
+                for (Index p = 0; p < nc / kNr; ++p)
+                    tile_6x16(kc, x + i * ldx + k0, ldx, packed + p * kc * kNr, y + i * ldy + j0 + p * kNr, ldy, k0 > 0);
+            if (tail_x)
+                for (Index p = 0; p < nc / kNr; ++p)
+                    tile_6x16(kc, tail_x + k0, k, packed + p * kc * kNr, tail_y + j0 + p * kNr, n16, k0 > 0);
+        }
+    }
+}
+
 }  // namespace
 
 bool gemm_packed(Index m, Index n, Index k, const float* x, Index ldx, const float* w, Index ldw, bool k_by_n,
@@ -104,33 +142,29 @@ bool gemm_packed(Index m, Index n, Index k, const float* x, Index ldx, const flo
 {
     const Index m6 = m / kMr * kMr, n16 = n / kNr * kNr;
     if (n16 == 0 || k == 0) return false;
-    thread_local std::vector<float> packed_storage, tail_x, tail_y;
-    // The panels start on a cache line: each 16-float row of a panel is then one line.
-    packed_storage.resize(static_cast<std::size_t>(kKc * kNc + 16));
-    float* const packed = reinterpret_cast<float*>((reinterpret_cast<std::uintptr_t>(packed_storage.data()) + 63) &
-                                                   ~static_cast<std::uintptr_t>(63));
     // The last m − m6 rows go through the same tiles, zero-padded to 6 (a product of a few rows
     // by Eigen would pack the whole weight again).
+    thread_local std::vector<float> tail_x, tail_y;
     const Index tail = m - m6;
     if (tail > 0) {
         tail_x.assign(static_cast<std::size_t>(kMr * k), 0.0f);
         tail_y.assign(static_cast<std::size_t>(kMr * n16), 0.0f);
         for (Index r = 0; r < tail; ++r) std::copy(x + (m6 + r) * ldx, x + (m6 + r) * ldx + k, tail_x.data() + r * k);
     }
-    for (Index k0 = 0; k0 < k; k0 += kKc) {
-        const Index kc = std::min(kKc, k - k0);
-        for (Index j0 = 0; j0 < n16; j0 += kNc) {
-            const Index nc = std::min(kNc, n16 - j0);
-            for (Index p = 0; p < nc / kNr; ++p) pack_panel(w, ldw, k_by_n, k0, kc, j0 + p * kNr, packed + p * kc * kNr);
-            for (Index i = 0; i < m6; i += kMr)
-                for (Index p = 0; p < nc / kNr; ++p)
-                    tile_6x16(kc, x + i * ldx + k0, ldx, packed + p * kc * kNr, y + i * ldy + j0 + p * kNr, ldy,
-                              k0 > 0);
-            if (tail > 0)
-                for (Index p = 0; p < nc / kNr; ++p)
-                    tile_6x16(kc, tail_x.data() + k0, k, packed + p * kc * kNr, tail_y.data() + j0 + p * kNr, n16,
-                              k0 > 0);
-        }
+    const float* tx = tail > 0 ? tail_x.data() : nullptr;
+    float* ty = tail > 0 ? tail_y.data() : nullptr;
+    // Threads split the columns in runs of whole panels; each packs its own.
+    const Index panels = n16 / kNr;
+    const Index threads = std::min<Index>(std::max(1, g_threads.load(std::memory_order_relaxed)), panels);
+    if (threads <= 1) {
+        gemm_columns(m6, n16, k, x, ldx, w, ldw, k_by_n, y, ldy, tx, ty, 0, n16);
+    } else {
+        std::vector<std::thread> pool;
+        auto bounds = [&](Index t) { return panels * t / threads * kNr; };
+        for (Index t = 1; t < threads; ++t)
+            pool.emplace_back(gemm_columns, m6, n16, k, x, ldx, w, ldw, k_by_n, y, ldy, tx, ty, bounds(t), bounds(t + 1));
+        gemm_columns(m6, n16, k, x, ldx, w, ldw, k_by_n, y, ldy, tx, ty, 0, bounds(1));
+        for (auto& t : pool) t.join();
     }
     for (Index r = 0; r < tail; ++r)
         std::copy(tail_y.data() + r * n16, tail_y.data() + (r + 1) * n16, y + (m6 + r) * ldy);

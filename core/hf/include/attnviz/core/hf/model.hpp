@@ -105,7 +105,8 @@ private:
 // "bert", "gpt2", "llama", "mistral", "qwen2".
 const std::vector<std::string>& supported_model_types();
 
-// Eigen's thread count for the forwards (matrix products); n ≥ 1. 0 restores the default.
+// Threads for the forwards' weight products (nn::set_inference_threads, and Eigen's count for
+// the rest); n ≥ 1. 0 restores the default (one).
 void set_threads(int n);
 
 // The inspector's attention stack over a run: the same views as a file. `tokens` label keys

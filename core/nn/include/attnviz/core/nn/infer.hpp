@@ -58,6 +58,11 @@ struct AttentionShape {
 // weights: H·n·n values, head h's (n × n) matrix (rows = queries) at weights + h·n·n; it is
 // both the scratch of the scores and the recorded attention. Throws std::invalid_argument on a
 // shape that does not fit.
+// Threads the float linear_forward splits its columns over (each packs its own panels); 1 by
+// default. A process-wide setting, like Eigen::setNbThreads; n < 1 means 1.
+void set_inference_threads(int n);
+int inference_threads();
+
 template <class S>
 void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, const AttentionShape& shape,
                        S* weights, MRef<S> context);
