@@ -12,6 +12,7 @@
 #include "transformer_lab/lab_window.hpp"
 
 #include "model_view/model_window.hpp"
+#include "shell/window_launcher.hpp"
 
 #include "attnviz/core/transformer/hf_save.hpp"
 #include "attnviz/widgets/inspector/thumbnail_grid_widget.hpp"
@@ -316,6 +317,30 @@ private slots:
         QVERIFY2(runner.openModel(handed[0], &error), qPrintable(error));
         QVERIFY2(runner.runInput(QStringLiteral("1 2 3 1 2"), /*ids=*/true, &error), qPrintable(error));
         QVERIFY(runner.lastOutcome() != nullptr);
+    }
+
+    void launcherOpensOneLabThatHandsItsModelToTheRunner()
+    {
+        gui::WindowLauncher::Options lo;
+        lo.prompts = false;
+        lo.settings = settings_.get();
+        gui::WindowLauncher launcher(lo);
+        QVERIFY(launcher.transformerLab() == nullptr);
+        QPointer<TransformerLabWindow> lab = launcher.showTransformerLab();
+        QVERIFY(lab != nullptr);
+        QCOMPARE(launcher.showTransformerLab(), lab.data());  // one lab window
+        QVERIFY(lab->isVisible());
+        QVERIFY(lab->runnerButton() != nullptr);
+        QVERIFY(trainToEnd(*lab, tinyJob(20)));
+        QTest::mouseClick(lab->runnerButton(), Qt::LeftButton);
+        QVERIFY(launcher.modelRunner() != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(launcher.modelRunner()->modelFolder().contains(QStringLiteral("lab-model-1")), 30000);
+        QPointer<model_view::ModelWindow> runner = launcher.modelRunner();
+        QVERIFY(lab->close());
+        QVERIFY(runner->close());
+        // Both delete themselves on close.
+        QTRY_VERIFY(lab.isNull() && runner.isNull());
+        QVERIFY(launcher.transformerLab() == nullptr);
     }
 
     void timelineThinsEvenlyWithinItsBudget()
