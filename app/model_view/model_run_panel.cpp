@@ -80,8 +80,14 @@ QString chipText(const std::string& label)
     t.replace(QLatin1Char(' '), QChar(0x2423));   // ␣ open box: a space is part of the token
     t.replace(QLatin1Char('\n'), QChar(0x21B5));  // ↵
     t.replace(QLatin1Char('\t'), QChar(0x21E5));  // ⇥
-    for (QChar& c : t)  // other control characters as their pictures (U+2400 + code)
-        if (c.unicode() < 0x20) c = QChar(0x2400 + c.unicode());
+    QString shown;
+    for (QChar c : t) {
+        // Control characters (C0, DEL, C1) have no glyph: their code, as "<0E>".
+        if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() <= 0x9f))
+            shown += QStringLiteral("<%1>").arg(QString::number(c.unicode(), 16).toUpper().rightJustified(2, QLatin1Char('0')));
+        else shown += c;
+    }
+    t = shown;
     return t.isEmpty() ? QStringLiteral("∅") : t;
 }
 

@@ -89,7 +89,7 @@ QString formatBytes(std::size_t bytes);
 QString formatSeconds(double seconds);
 // The model's facts as the panel's heading shows them (rich text).
 QString describeModel(const OpenedModel& model);
-// A token as a chip shows it: spaces as '·'-free visible marks ("␣cat"), newlines as "↵".
+// A token as a chip shows it: spaces as "␣", newlines "↵", tabs "⇥", other control characters "<0E>".
 QString chipText(const std::string& label);
 
 }  // namespace attnviz::model_view

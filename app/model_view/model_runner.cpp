@@ -2,6 +2,7 @@
 #include "model_view/model_runner.hpp"
 
 #include "inspector/inspector_loader.hpp"
+#include "model_view/model_run_panel.hpp"
 
 #include <QApplication>
 #include <QDeadlineTimer>
@@ -93,7 +94,12 @@ int ModelRunner::run(const RunRequest& request)
             };
             outcome->result = model->model->run(outcome->input.ids, options);
             if (flag->load()) throw hf::Cancelled();
-            auto stack = hf::to_attention_stack(outcome->result, outcome->input.labels, model->name);
+            // The views label keys and queries with the tokens' text; a token of whitespace only
+            // (a space, a newline) would be an empty label, so it shows as its chip does ("␣").
+            std::vector<std::string> labels = outcome->input.labels;
+            for (std::string& l : labels)
+                if (QString::fromStdString(l).trimmed().isEmpty()) l = chipText(l).toStdString();
+            auto stack = hf::to_attention_stack(outcome->result, std::move(labels), model->name);
             outcome->view = inspector::stackAsFile(std::move(stack), QString::fromStdString(model->name));
             outcome->seconds = clock.nsecsElapsed() / 1e9;
         } catch (const hf::Cancelled&) {
