@@ -121,6 +121,8 @@ LabCurves::LabCurves(QWidget* parent) : QWidget(parent), plot_(new QCustomPlot(t
     y2->setVisible(true);
     y2->setTickLabels(true);
     y2->setRange(0, 1);
+    // Few ticks: the plots share the height, and a short axis must not crowd its labels.
+    for (QCPAxis* a : {y, y2, metricRect_->axis(QCPAxis::atLeft)}) a->ticker()->setTickCount(4);
     y->setLabel(tr("loss (nats)"));
     y2->setLabel(tr("accuracy"));
     x->setLabel(tr("step"));

@@ -276,7 +276,10 @@ void TransformerLabWindow::onFinished(const LabRunOutcome& outcome)
                 .arg(percent(o.accuracy))
                 .arg(QLocale().toString(o.tokens_per_second, 'f', 0));
     const auto [layer, head] = strongestInductionHead(o);
-    if (layer >= 0) {
+    if (o.config.task != "induction") {
+        // Only the induction task has a repeat to score; open the last layer's first head.
+        if (heads_->openLayer() < 0) heads_->openHead(o.config.layers - 1, 0);
+    } else if (layer >= 0) {
         const double score = o.metrics[static_cast<std::size_t>(layer * o.config.heads + head)].induction;
         text += tr(" Strongest induction head: layer %1, head %2 (score %3).").arg(layer).arg(head).arg(score, 0, 'f', 2);
         if (heads_->openLayer() < 0) heads_->openHead(layer, head);
@@ -286,7 +289,7 @@ void TransformerLabWindow::onFinished(const LabRunOutcome& outcome)
                     .arg(outcome.oneLayer->final_loss, 0, 'f', 4)
                     .arg(percent(outcome.oneLayer->accuracy));
     result_->setText(text);
-    status_->setText(o.model ? tr("Done. Save… writes the model as a Hugging Face folder.") : tr("Done."));
+    status_->setText(o.model ? tr("Done. Save model… writes it as a Hugging Face folder.") : tr("Done."));
     setRunning(false);
 }
 
