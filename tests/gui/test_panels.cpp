@@ -111,6 +111,52 @@ private slots:
         shoot(&panel, {900, 300}, QStringLiteral("step-inspector-tf-tutorial"));
     }
 
+    void stepInspectorMultiHeadLargeTooltips()
+    {
+        // Above 256² the heads keep no scores or logits: the head maps' tooltips get them from
+        // the core on demand, and they agree with the definition (score = the head's query ·
+        // key, logit = score / √(h/H) / T) and with the same cell of a small problem.
+        const ResultSnapshotPtr s = snapshot(QStringLiteral("multi-head"), [](Session& x) {
+            x.queries = Matrix::NullaryExpr(300, 2, [](Index i, Index c) { return std::sin(double(i * 2 + c)); });
+            x.keys = x.queries;
+            x.values = x.queries;
+            x.query_tokens.clear();
+            x.key_tokens.clear();
+            x.temperature = 0.5;
+        });
+        const AttentionResult& r = s->outcome.result;
+        QCOMPARE(r.heads.size(), std::size_t(2));
+        QCOMPARE(r.heads[0].scores.size(), Index(0));  // not kept
+        StepInspectorPanel panel;
+        panel.showResult(s);
+        QCOMPARE(panel.headMaps().size(), 3);
+        // Head 2 (W_q rows 2-3 = identity, W_k rows 2-3 swap the axes): score(i, j) =
+        // q_i0 · q_j1 + q_i1 · q_j0; scale 1/√2; T = 0.5.
+        const Matrix& q = s->session.queries;
+        for (const auto& [i, j] : {std::pair{Index(0), Index(0)}, std::pair{Index(17), Index(250)},
+                                   std::pair{Index(299), Index(3)}}) {
+            const double score = q(i, 0) * q(j, 1) + q(i, 1) * q(j, 0);
+            const double logit = score / std::sqrt(2.0) / 0.5;
+            QCOMPARE(r.heads[1].score(i, j), score);  // two products: exact either way
+            QVERIFY(std::abs(r.heads[1].logit(i, j, false) - logit) < 1e-15);  // one rounding
+            const QString tip = panel.headMaps()[1]->cellToolTip(int(i), int(j));
+            QVERIFY2(tip.contains(QStringLiteral("score: ")), qPrintable(tip));
+            QVERIFY2(tip.contains(QStringLiteral("logit: ")), qPrintable(tip));
+            QVERIFY2(tip.contains(QStringLiteral("weight: ")), qPrintable(tip));
+        }
+        // The tooltip shows this cell's score: the same text as a map whose extra is a matrix.
+        auto data = panel.headMaps()[1]->data();
+        Matrix scores(300, 300);
+        for (Index j = 0; j < 300; ++j)
+            for (Index i = 0; i < 300; ++i) scores(i, j) = r.heads[1].score(i, j);
+        data.extras = {{QStringLiteral("score"), scores}};
+        widgets::HeatmapWidget reference;
+        reference.setData(data);
+        QVERIFY(panel.headMaps()[1]->cellToolTip(17, 250).startsWith(
+            reference.cellToolTip(17, 250).section(u'\n', 0, 2)));
+        shoot(&panel, {900, 300}, QStringLiteral("step-inspector-multi-head-300"));
+    }
+
     void stepInspectorFeedForward()
     {
         const ResultSnapshotPtr s = snapshot(QStringLiteral("feed-forward"));

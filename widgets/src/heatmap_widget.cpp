@@ -453,6 +453,8 @@ QString HeatmapWidget::cellToolTip(int row, int col) const
     for (const HeatmapExtra& extra : data_.extras)
         if (extra.values.rows() == v.rows() && extra.values.cols() == v.cols())
             lines << QStringLiteral("%1: %2").arg(extra.name, number(extra.values(row, col)));
+        else if (extra.values.size() == 0 && extra.at)
+            lines << QStringLiteral("%1: %2").arg(extra.name, number(extra.at(row, col)));
     const bool masked = data_.masked.rows() == v.rows() && data_.masked.cols() == v.cols() && data_.masked(row, col);
     lines << QStringLiteral("%1: %2%3").arg(data_.valueName, number(v(row, col)), masked ? tr(" (masked)") : QString());
     return lines.join(u'\n');

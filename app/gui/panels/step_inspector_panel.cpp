@@ -300,7 +300,21 @@ void StepInspectorPanel::showHeads(const playground::ResultSnapshotPtr& snapshot
         } else {
             const HeadResult& h = r.heads[static_cast<std::size_t>(i)];
             d = baseData(snapshot, h.weights, tr("head %1\nits own softmax weights").arg(i + 1), tr("weight"));
-            d.extras = {{tr("score"), shared(snapshot, h.scores)}, {tr("logit"), shared(snapshot, h.logits)}};
+            if (h.scores.size() != 0) {
+                d.extras = {{tr("score"), shared(snapshot, h.scores)}, {tr("logit"), shared(snapshot, h.logits)}};
+            } else {
+                // Large problems keep no per-head scores or logits: the core computes the
+                // hovered cell's from the head's projected query and key (16 multiply-adds).
+                const std::size_t t = static_cast<std::size_t>(i);
+                d.extras = {{tr("score"), {}, [snapshot, t](Index row, Index col) {
+                                 return snapshot->outcome.result.heads[t].score(row, col);
+                             }},
+                            {tr("logit"), {}, [snapshot, t](Index row, Index col) {
+                                 const AttentionResult& res = snapshot->outcome.result;
+                                 const bool off = res.masked.size() != 0 && res.masked(row, col);
+                                 return res.heads[t].logit(row, col, off);
+                             }}};
+            }
         }
         d.masked = widgets::SharedBoolMatrix::of(snapshot, r.masked);
         w->setData(std::move(d));

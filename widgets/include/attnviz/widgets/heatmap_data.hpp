@@ -10,6 +10,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,10 @@ namespace attnviz::widgets {
 struct HeatmapExtra {
     QString name;
     SharedMatrix values;  // same shape as HeatmapData::values (ignored otherwise)
+    // When `values` is empty: the hovered cell's entry, computed on demand (multi-head heads of
+    // large problems keep no scores or logits; the core computes one entry). Must be cheap and
+    // keep what it reads alive (capture the snapshot).
+    std::function<double(Index row, Index col)> at;
 };
 
 struct HeatmapData {
