@@ -5,6 +5,7 @@
 #include "gui/main_window.hpp"
 #include "inspector/inspector_window.hpp"
 #include "playground/playground_document.hpp"
+#include "seq2seq_view/model_files.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 #include "seq2seq_view/train_panel.hpp"
 #include "seq2seq_view/train_settings_form.hpp"
@@ -101,7 +102,12 @@ QString LessonActions::perform(const Action& a)
         if (w[0] == "playground.regenerate") return doc->regenerateParameters() ? QString() : refused;
         if (w[0] == "playground.clear_mask") return doc->clearMaskMatrix() ? QString() : refused;
         seq2seq_view::Seq2SeqWindow* s = model();
-        if (w[0] == "seq2seq.train") {
+        if (w[0] == "seq2seq.builtin_model") {
+            // The shipped toy-fr model again: a lesson starts from it, not from an earlier run.
+            const seq2seq_view::ModelLoadResult r = seq2seq_view::loadDefaultSeq2SeqModel();
+            if (!r.model) return r.error;
+            s->setModel(r.model, QObject::tr("built-in toy-fr"));
+        } else if (w[0] == "seq2seq.train") {
             s->showTrainTab();
             if (!s->trainPanel()->trainButton()->isEnabled()) return QObject::tr("a training run is going on");
             s->trainPanel()->trainButton()->click();

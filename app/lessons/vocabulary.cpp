@@ -137,7 +137,7 @@ Vocabulary build()
     v.lists["window"] = {"playground", "seq2seq", "inspector"};
     v.lists["matrix"] = matrixNames();
     v.lists["tab"] = {"translate", "train"};
-    v.lists["button"] = {"seq2seq.train", "seq2seq.stop", "seq2seq.translate", "seq2seq.whatif_reset",
+    v.lists["button"] = {"seq2seq.builtin_model", "seq2seq.train", "seq2seq.stop", "seq2seq.translate", "seq2seq.whatif_reset",
                          "playground.regenerate", "playground.clear_mask"};
     v.verbs = {
         {"preset", {"preset"}, "load a preset session into the playground (a new session: no undo history)"},

@@ -76,7 +76,7 @@ private slots:
 void TestLessonParser::every_shipped_lesson_loads()
 {
     const QStringList files = shippedLessonFiles();
-    QVERIFY2(files.size() >= 1, qPrintable(files.join(", ")));
+    QVERIFY2(files.size() >= 8, qPrintable(files.join(", ")));
     std::vector<Lesson> lessons;
     try {
         lessons = shippedLessons();

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Lessons panel with the real windows, offscreen (issue 14): for every shipped lesson, Setup
+// leaves every task unticked, and each task's "Show me" ticks that task and no other (a
+// cumulative lesson's later tasks only); the panel's flow — Setup, Hint, Show me, the tick
+// appearing by itself, progress saved between runs and reset — and a teacher's bad file.
+#include "gui/main_window.hpp"
+#include "lessons/lesson_library.hpp"
+#include "lessons/lesson_state.hpp"
+#include "lessons/lessons_panel.hpp"
+#include "playground/app_settings.hpp"
+#include "playground/playground_document.hpp"
+#include "playground/recompute_controller.hpp"
+#include "seq2seq_view/seq2seq_window.hpp"
+#include "seq2seq_view/train_panel.hpp"
+#include "seq2seq_view/train_runner.hpp"
+#include "shell/window_launcher.hpp"
+
+#include "attnviz/widgets/matrix_table_model.hpp"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <memory>
+
+using namespace attnviz;
+using attnviz::gui::MainWindow;
+using attnviz::lessons::LessonsDock;
+using attnviz::lessons::LessonsPanel;
+
+namespace {
+// Training a lesson's model (toy-fr, 20 epochs) takes about 3 s here; under ASan and on a loaded
+// machine many times that.
+constexpr int kTrainTimeoutMs = 120000;
+}  // namespace
+
+class TestLessonsPanel : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    std::unique_ptr<QSettings> settings_;
+    std::unique_ptr<MainWindow> window_;
+
+    std::unique_ptr<MainWindow> makeWindow()
+    {
+        MainWindow::Options o;
+        o.prompts = false;
+        o.persistLayout = false;
+        o.autosave = false;
+        o.settings = settings_.get();
+        auto w = std::make_unique<MainWindow>(o);
+        w->show();
+        return w;
+    }
+    LessonsPanel* panel() const { return window_->findChild<LessonsDock*>()->panel(); }
+    // The playground's result for the last edit has been published.
+    void settle()
+    {
+        QVERIFY(window_->controller()->waitForIdle(10000));
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+    }
+    // A fresh seq2seq window for every run: a lesson's state never carries over.
+    void closeModelWindow()
+    {
+        if (auto* w = window_->windows()->modelWindow()) {
+            if (w->trainPanel()->isTraining()) w->trainPanel()->runner()->stop();
+            QTRY_VERIFY_WITH_TIMEOUT(!w->trainPanel()->isTraining(), kTrainTimeoutMs);
+            w->close();
+        }
+        QTRY_VERIFY(!window_->windows()->modelWindow());
+    }
+    QString ticks() const
+    {
+        QString s;
+        const lessons::Lesson* l = panel()->currentLesson();
+        for (int t = 0; l && t < int(l->tasks.size()); ++t) s += panel()->isTicked(t) ? QLatin1Char('x') : QLatin1Char('.');
+        return s;
+    }
+
+private slots:
+    void init();
+    void cleanup();
+    void lists_the_course();
+    void setup_ticks_nothing_data();
+    void setup_ticks_nothing();
+    void show_me_ticks_its_task_only_data();
+    void show_me_ticks_its_task_only();
+    void flow_setup_hint_show_me_progress_reset();
+    void a_wrong_edit_leaves_the_task_unticked();
+    void teacher_file_opens_or_is_refused();
+    void f1_opens_the_lesson_of_the_focused_panel();
+};
+
+void TestLessonsPanel::init()
+{
+    QVERIFY(dir_.isValid());
+    QFile::remove(dir_.filePath(QStringLiteral("settings.ini")));
+    settings_ = std::make_unique<QSettings>(dir_.filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    lessons::LessonState::instance().clear();
+    window_ = makeWindow();
+    settle();
+}
+
+void TestLessonsPanel::cleanup()
+{
+    if (window_) closeModelWindow();
+    window_.reset();
+    settings_.reset();
+}
+
+void TestLessonsPanel::lists_the_course()
+{
+    QVERIFY(panel()->lessonCount() >= 8);
+    QCOMPARE(panel()->lessonPicker()->count(), panel()->lessonCount());
+    QCOMPARE(panel()->currentIndex(), 0);
+    QVERIFY(panel()->lessonPicker()->itemText(0).startsWith(QStringLiteral("1. ")));
+}
+
+void TestLessonsPanel::setup_ticks_nothing_data()
+{
+    QTest::addColumn<int>("lesson");
+    const std::vector<lessons::Lesson> course = lessons::shippedLessons();  // the panel's list, in order
+    for (int i = 0; i < int(course.size()); ++i) QTest::newRow(course[std::size_t(i)].id.c_str()) << i;
+}
+
+void TestLessonsPanel::setup_ticks_nothing()
+{
+    QFETCH(int, lesson);
+    panel()->showLessonAt(lesson);
+    QCOMPARE(panel()->runSetup(), QString());
+    settle();
+    QCOMPARE(ticks(), QString(int(panel()->currentLesson()->tasks.size()), QLatin1Char('.')));
+}
+
+void TestLessonsPanel::show_me_ticks_its_task_only_data()
+{
+    QTest::addColumn<int>("lesson");
+    QTest::addColumn<int>("task");
+    const std::vector<lessons::Lesson> course = lessons::shippedLessons();
+    for (int i = 0; i < int(course.size()); ++i)
+        for (int t = 0; t < int(course[std::size_t(i)].tasks.size()); ++t)
+            QTest::addRow("%s/%d", course[std::size_t(i)].id.c_str(), t + 1) << i << t;
+}
+
+void TestLessonsPanel::show_me_ticks_its_task_only()
+{
+    QFETCH(int, lesson);
+    QFETCH(int, task);
+    panel()->showLessonAt(lesson);
+    QCOMPARE(panel()->runSetup(), QString());
+    settle();
+    const bool cumulative = panel()->currentLesson()->cumulative;
+    // A cumulative lesson's task starts where the tasks before it left the program.
+    for (int t = cumulative ? 0 : task; t <= task; ++t) {
+        QCOMPARE(panel()->runShowMe(t), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(panel()->isTicked(t), kTrainTimeoutMs);
+        // A training run started by Show me has ended (its model is in use); let the last values in.
+        if (auto* w = window_->windows()->modelWindow())
+            QTRY_VERIFY_WITH_TIMEOUT(!w->trainPanel()->isTraining(), kTrainTimeoutMs);
+        settle();
+    }
+    QVERIFY2(panel()->isTicked(task), qPrintable(ticks()));
+    for (int t = 0; t < int(panel()->currentLesson()->tasks.size()); ++t) {
+        if (t == task || (cumulative && t < task)) continue;
+        QVERIFY2(!panel()->isTicked(t), qPrintable(QStringLiteral("task %1 ticked by accident: %2").arg(t + 1).arg(ticks())));
+    }
+}
+
+void TestLessonsPanel::flow_setup_hint_show_me_progress_reset()
+{
+    LessonsPanel* p = panel();
+    QVERIFY(p->showLesson(QStringLiteral("dot-product")));
+    QTest::mouseClick(p->setupButton(), Qt::LeftButton);
+    settle();
+    QVERIFY(p->messageLabel()->isHidden());
+    QCOMPARE(p->tickLabel(0)->text(), QStringLiteral("○"));
+    QVERIFY(!p->isDone(0));
+    // Hint shows and hides its text.
+    QVERIFY(p->hintLabel(0)->isHidden());
+    p->hintButton(0)->click();
+    QVERIFY(p->hintLabel(0)->isVisibleTo(p));
+    p->hintButton(0)->click();
+    QVERIFY(p->hintLabel(0)->isHidden());
+    // Show me: the tick appears by itself once the result is published, and is recorded.
+    QSignalSpy ticked(p, &LessonsPanel::taskTicked);
+    QTest::mouseClick(p->showMeButton(0), Qt::LeftButton);
+    QTRY_COMPARE(p->tickLabel(0)->text(), QStringLiteral("✓"));
+    QCOMPARE(ticked.count(), 1);
+    QCOMPARE(ticked.at(0).at(0).toInt(), 0);
+    QVERIFY(p->isDone(0));
+    QVERIFY(!p->isDone(1));
+    QVERIFY(playground::AppSettings(settings_.get()).lessonTasksDone().contains(QStringLiteral("dot-product#1")));
+    // Undo takes the edit back: the live tick goes, the task stays done (a grey tick).
+    window_->document()->undoStack()->undo();
+    window_->document()->undoStack()->undo();
+    settle();
+    QTRY_VERIFY(!p->isTicked(0));
+    QVERIFY(p->isDone(0));
+    QCOMPARE(p->tickLabel(0)->text(), QStringLiteral("✓"));
+    // Kept between runs: a new window on the same settings shows it done, on the same lesson.
+    settings_->sync();
+    window_ = makeWindow();
+    settle();
+    QCOMPARE(QString::fromStdString(panel()->currentLesson()->id), QStringLiteral("dot-product"));
+    QVERIFY(panel()->isDone(0));
+    QCOMPARE(panel()->tasksDone(), 1);
+    QVERIFY(panel()->lessonPicker()->itemText(0).startsWith(QStringLiteral("1. ")));  // not all tasks done
+    // Reset forgets it.
+    panel()->resetProgress();
+    QVERIFY(!panel()->isDone(0));
+    QCOMPARE(panel()->tasksDone(), 0);
+    QCOMPARE(panel()->tickLabel(0)->text(), QStringLiteral("○"));
+    QVERIFY(playground::AppSettings(settings_.get()).lessonTasksDone().isEmpty());
+}
+
+void TestLessonsPanel::a_wrong_edit_leaves_the_task_unticked()
+{
+    LessonsPanel* p = panel();
+    QVERIFY(p->showLesson(QStringLiteral("dot-product")));
+    QCOMPARE(p->runSetup(), QString());
+    settle();
+    // Task 1 wants the first query to look for x: pointing it at y instead is not it.
+    widgets::MatrixTableModel* q = window_->document()->queriesModel();
+    QVERIFY(q->setValue(0, 2, 0));
+    QVERIFY(q->setValue(0, 1, 10));
+    settle();
+    QVERIFY(!p->isTicked(0));
+    QVERIFY(!p->isDone(0));
+    // Half of it (x = 10 but z still 10) is not it either: the weight is split.
+    QVERIFY(q->setValue(0, 1, 0));
+    QVERIFY(q->setValue(0, 0, 10));
+    QVERIFY(q->setValue(0, 2, 10));
+    settle();
+    QVERIFY(!p->isTicked(0));
+    QVERIFY(q->setValue(0, 2, 0));  // now it is
+    QTRY_VERIFY(p->isTicked(0));
+}
+
+void TestLessonsPanel::teacher_file_opens_or_is_refused()
+{
+    const QString good = dir_.filePath(QStringLiteral("my-lesson.lesson"));
+    {
+        QFile f(good);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("title: Cool it down\ntext:\n  Low temperature sharpens the softmax.\nsetup: preset tf-tutorial\n"
+                "task: Set the temperature to 0.1 or below.\nhint: The Controls panel.\nshow: temperature 0.1\n"
+                "check: playground.temperature <= 0.1\n");
+    }
+    const int before = panel()->lessonCount();
+    QString error;
+    QVERIFY2(panel()->openLessonFile(good, &error), qPrintable(error));
+    QCOMPARE(panel()->lessonCount(), before + 1);
+    QCOMPARE(QString::fromStdString(panel()->currentLesson()->title), QStringLiteral("Cool it down"));
+    QCOMPARE(panel()->runSetup(), QString());
+    settle();
+    QVERIFY(!panel()->isTicked(0));
+    QCOMPARE(panel()->runShowMe(0), QString());
+    QTRY_VERIFY(panel()->isTicked(0));
+    // Opening it again replaces it rather than listing it twice.
+    QVERIFY(panel()->openLessonFile(good, &error));
+    QCOMPARE(panel()->lessonCount(), before + 1);
+
+    const QString bad = dir_.filePath(QStringLiteral("bad.lesson"));
+    {
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("title: Bad\ntext: words\ntask: t\nhint: h\nshow: temperature 0.1\ncheck: playground.temperatur <= 0.1\n");
+    }
+    QVERIFY(!panel()->openLessonFile(bad, &error));
+    QVERIFY2(error.endsWith(QStringLiteral("bad.lesson:6: check: unknown value name 'playground.temperatur' "
+                                           "(docs/lessons.md lists every published value)")),
+             qPrintable(error));
+    QCOMPARE(panel()->lessonCount(), before + 1);
+}
+
+void TestLessonsPanel::f1_opens_the_lesson_of_the_focused_panel()
+{
+    auto* dock = window_->findChild<LessonsDock*>();
+    QVERIFY(dock->isHidden());
+    panel()->showLessonAt(0);
+    // The Controls panel is named by the temperature lesson.
+    QWidget* controls = window_->findChild<QWidget*>(QStringLiteral("controls"));
+    QVERIFY(controls);
+    window_->activateWindow();
+    controls->setFocus();
+    dock->helpForFocusedPanel();
+    QVERIFY(dock->isVisible());
+    bool named = false;
+    for (const std::string& p : panel()->currentLesson()->panels) named = named || p == "controls";
+    QVERIFY2(named, panel()->currentLesson()->id.c_str());
+    // Help > Lessons shows the dock as well.
+    dock->hide();
+    dock->showAction()->trigger();
+    QVERIFY(dock->isVisible());
+}
+
+QTEST_MAIN(TestLessonsPanel)
+#include "test_lessons_panel.moc"
