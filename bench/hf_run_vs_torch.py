@@ -202,19 +202,20 @@ def torch_forward_times(folder, ids, runs, full_logits):
         state["lm_head.weight"].copy_(torch.from_numpy(np.array(weights["transformer.wte.weight"])))
     model.eval()
     idx = torch.tensor([ids], dtype=torch.long)
-    times = []
+    times, cpu = [], []
     with torch.no_grad():
         for _ in range(2):
             logits, _ = model(idx, full_logits)
         for _ in range(runs):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             logits, atts = model(idx, full_logits)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
     probs = torch.softmax(logits[0, -1].double(), dim=-1)
     top = torch.topk(probs, 5)
     with open("/proc/self/maps") as f:
         blas = sorted({line.split()[-1] for line in f if "blas" in line.lower() and "/" in line})
-    return times, [(int(i), float(p)) for p, i in zip(top.values, top.indices)], torch.__version__, blas
+    return times, cpu, [(int(i), float(p)) for p, i in zip(top.values, top.indices)], torch.__version__, blas
 
 
 def torch_in_child(folder, ids, runs, openblas):
@@ -235,21 +236,25 @@ def attnviz_command(exe, folder, ids, out):
 
 
 def time_attnviz(cmd, runs):
+    """Wall seconds per run (hyperfine's when installed) and CPU seconds per run (user + system
+    of the child, from os.times around each run of our own loop)."""
+    for _ in range(2):
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    times, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), os.times()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+        c1 = os.times()
+        cpu.append(c1.children_user - c0.children_user + c1.children_system - c0.children_system)
     if shutil.which("hyperfine"):
         report = "/tmp/attnviz-hyperfine.json"
         quoted = " ".join("'%s'" % c for c in cmd)
         subprocess.run(["hyperfine", "-N", "--warmup", "2", "--runs", str(runs), "--export-json", report,
                         "--output", "null", quoted], check=True, stdout=subprocess.DEVNULL)
         with open(report) as f:
-            return json.load(f)["results"][0]["times"], "hyperfine"
-    for _ in range(2):
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - t0)
-    return times, "repeated runs"
+            return json.load(f)["results"][0]["times"], cpu, "hyperfine (wall), repeated runs (CPU)"
+    return times, cpu, "repeated runs"
 
 
 def peak_rss_kb(cmd):
@@ -273,9 +278,10 @@ def main():
     a = ap.parse_args()
     if a.torch_child:
         ids = [int(x) for x in a.ids.split(",")]
-        last, top, version, blas = torch_forward_times(a.torch_child, ids, a.runs, False)
-        full, _, _, _ = torch_forward_times(a.torch_child, ids, a.runs, True)
-        print(json.dumps({"last": last, "full": full, "top": top, "version": version, "blas": blas}))
+        last, last_cpu, top, version, blas = torch_forward_times(a.torch_child, ids, a.runs, False)
+        full, full_cpu, _, _, _ = torch_forward_times(a.torch_child, ids, a.runs, True)
+        print(json.dumps({"last": last, "last_cpu": last_cpu, "full": full, "full_cpu": full_cpu, "top": top,
+                          "version": version, "blas": blas}))
         return 0
     openblas = a.openblas if os.path.isdir(a.openblas) else ""
 
@@ -290,7 +296,7 @@ def main():
     out = "/tmp/x.safetensors"
     cmd = attnviz_command(os.path.abspath(a.attnviz), a.dir, ids, out)
     run = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
-    ours, how = time_attnviz(cmd, a.runs)
+    ours, ours_cpu, how = time_attnviz(cmd, a.runs)
     rss = peak_rss_kb(cmd) * 1024
 
     child = torch_in_child(a.dir, ids, a.runs, openblas)
@@ -298,6 +304,9 @@ def main():
 
     same = all(x["id"] == i and abs(x["probability"] - p) < 1e-4 for x, (i, p) in zip(run["next"], top_torch))
     m_ours, m_torch, m_full = (statistics.median(t) for t in (ours, torch_last, torch_full))
+    # CPU seconds (user + system): on a shared machine the wall clock also counts the time other
+    # processes held the core; the CPU time of a one-thread run does not.
+    c_ours, c_torch, c_full = (statistics.median(t) for t in (ours_cpu, child["last_cpu"], child["full_cpu"]))
     result = {
         "model": "GPT-2 small configuration, random float32 weights",
         "weight_bytes": size,
@@ -312,6 +321,10 @@ def main():
         "torch_blas": child["blas"],
         "ratio_attnviz_process_to_torch": round(m_ours / m_torch, 3),
         "ratio_attnviz_process_to_torch_full_logits": round(m_ours / m_full, 3),
+        "cpu_seconds_median": {"attnviz_process": round(c_ours, 4), "torch_last_position_head": round(c_torch, 4),
+                               "torch_full_logits": round(c_full, 4),
+                               "ratio_attnviz_to_torch": round(c_ours / c_torch, 3)},
+        "load_average_1min": os.getloadavg()[0],
         "peak_rss_bytes": rss,
         "peak_rss_to_weights": round(rss / size, 3),
         "same_next_token_top5": same,
