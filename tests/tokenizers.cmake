@@ -10,3 +10,6 @@ attnviz_add_test(test_tokenizer_formats SOURCES core/test_tokenizer_formats.cpp 
 # `attnviz tokenize`: JSON lines, --lines, bad input (exit 2, one line).
 attnviz_add_test(test_tokenize_cli SOURCES app/test_tokenize_cli.cpp LIBS Qt6::Core)
 add_dependencies(test_tokenize_cli attnviz)
+
+# Every refusal: unsupported types, malformed JSON, merges naming missing tokens, sizes.
+attnviz_add_test(test_tokenizer_bad_input SOURCES core/test_tokenizer_bad_input.cpp LIBS attnviz::tokenizers LABELS core)

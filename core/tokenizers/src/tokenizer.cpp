@@ -20,15 +20,18 @@ std::string read_file_capped(const fs::path& path)
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         throw std::invalid_argument(path.string() + ": " + (fs::exists(path, ec) ? "not a regular file" : "no such file"));
+    const auto too_large = [&] {
+        return std::invalid_argument(path.string() + ": larger than the " + std::to_string(limits::kMaxFileBytes >> 20) +
+                                     " MB limit of a tokenizer file");
+    };
+    if (fs::file_size(path, ec) > limits::kMaxFileBytes && !ec) throw too_large();
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::invalid_argument(path.string() + ": cannot be opened");
     std::string text;
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) {
         text.append(buf, static_cast<std::size_t>(in.gcount()));
-        if (text.size() > limits::kMaxFileBytes)
-            throw std::invalid_argument(path.string() + ": larger than the " + std::to_string(limits::kMaxFileBytes >> 20) +
-                                        " MB limit of a tokenizer file");
+        if (text.size() > limits::kMaxFileBytes) throw too_large();  // it grew while read
     }
     return text;
 }
