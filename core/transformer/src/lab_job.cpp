@@ -144,15 +144,15 @@ LabConfig default_config(const std::string& task)
         c.layers = 2;
         c.heads = 2;
         c.embd = 32;
-        c.ctx = 24;
-        c.vocab = 32;
+        c.ctx = 48;
+        c.vocab = 64;
         c.batch = 32;
-        c.steps = 3000;
+        c.steps = 2500;
         c.lr = 3e-3;
         c.warmup = 100;
         c.weight_decay = 0.0;
         c.init_std = 0.08;
-        c.snapshot_every = 50;
+        c.snapshot_every = 25;
     } else if (task == "copy" || task == "reverse" || task == "sort") {
         c.layers = 2;
         c.heads = 4;
@@ -245,9 +245,15 @@ LabOutcome run_lab_job(const LabConfig& config, nn::TrainControl& control, const
 
     TaskBatches source(task, config.batch);
     nn::AdamW<float> optimizer(model->parameters(), config.lr, config.weight_decay, 0.9, 0.95);
-    const auto lr_at = [&](long long step) {  // step 1-based: linear warm-up, then constant
-        if (config.warmup <= 0 || step >= config.warmup) return config.lr;
-        return config.lr * static_cast<double>(step) / static_cast<double>(config.warmup);
+    // nanoGPT's schedule, step 1-based: linear warm-up to lr, then a cosine decay to lr / 10 at
+    // the last step.
+    const auto lr_at = [&](long long step) {
+        if (config.warmup > 0 && step < config.warmup)
+            return config.lr * static_cast<double>(step) / static_cast<double>(config.warmup);
+        const double span = static_cast<double>(std::max<long long>(1, config.steps - config.warmup));
+        const double progress = std::min(1.0, static_cast<double>(step - config.warmup) / span);
+        const double min_lr = config.lr / 10.0;
+        return min_lr + 0.5 * (1.0 + std::cos(3.14159265358979323846 * progress)) * (config.lr - min_lr);
     };
     optimizer.lr = lr_at(1);
 

@@ -2,8 +2,8 @@
 // One Transformer-lab training run, as the lab window (its runner thread) and
 // `attnviz train-transformer` both run it: build the task, build a GPT-2 model, train it with
 // AdamW (decoupled weight decay on matrices and embeddings only), gradient clipping at 1, a
-// linear warm-up to lr, batches generated on the fly from the seed, and every snapshot_every
-// steps measure a fixed probe batch: the loss, the task's accuracy, each head's metrics and the
+// linear warm-up to lr then a cosine decay to lr / 10 at the last step (nanoGPT's), batches
+// generated on the fly from the seed, and every snapshot_every steps measure a fixed probe batch: the loss, the task's accuracy, each head's metrics and the
 // first probe sequence's attention. Pause, resume and stop go through nn::TrainControl. The
 // per-task defaults live here and nowhere else.
 #pragma once
@@ -51,7 +51,7 @@ struct LabConfig {
     int batch = 32;
     long long steps = 1000;
     double lr = 1e-3;
-    long long warmup = 100;    // linear warm-up steps from lr/warmup to lr
+    long long warmup = 100;    // linear warm-up steps from lr/warmup to lr (then cosine to lr/10)
     double weight_decay = 0.1;
     double init_std = 0.02;
     bool sinusoidal_positions = false;  // GptConfig::sinusoidal_positions
