@@ -37,7 +37,8 @@ shell::OptionParser::Usage usage()
                 "save_pretrained writes it; model_type gpt2, bert, llama, mistral or qwen2) over the text or\n"
                 "the token ids, natively, and prints one JSON object:\n"
                 "  model_type, layers, heads, n     the model and the input's length\n"
-                "  ids, tokens                      the input (tokens are the ids as text without a tokenizer)\n"
+                "  ids, tokens                      the input: ids and the tokenizer's pieces (\"Ġthe\"), or\n"
+                "                                   the ids as text when the folder has no tokenizer\n"
                 "  next                             causal LMs: the top K after the last token,\n"
                 "                                   [{id, token, probability}]\n"
                 "  positions                        each position's top K: masked LMs always, causal LMs\n"
@@ -47,8 +48,8 @@ shell::OptionParser::Usage usage()
                 "vocab.txt, special tokens added as Hugging Face adds them by default.\n"),
             QStringLiteral("Limits: the input is at most the model's positions (n_positions or\n"
                            "max_position_embeddings); --top at most 1000.\n"
-                           "Exit status: 0 on success; 2 when the folder, the input or the arguments are wrong, with\n"
-                           "one line on standard error; 1 when the attentions cannot be written.\n")};
+                           "Exit status: 0 on success; 2 when the folder, the input, the arguments or the\n"
+                           "--save-attentions target are wrong, with one line on standard error.\n")};
 }
 
 struct Request {
