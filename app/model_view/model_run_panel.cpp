@@ -316,7 +316,10 @@ void ModelRunPanel::showOutcome(const std::shared_ptr<const RunOutcome>& o)
         const Row& row = rows[static_cast<std::size_t>(r)];
         m_top->setItem(r, 0, cell(chipText(token_label(*o->model, row.top.id))));
         m_top->setItem(r, 1, cell(QString::number(row.top.id), Qt::AlignRight | Qt::AlignVCenter));
-        QTableWidgetItem* p = cell(QStringLiteral("%1 %").arg(row.top.probability * 100.0, 0, 'f', 2),
+        // Percent: two decimals, or three significant digits below 1 % (a near-uniform head).
+        const double percent = row.top.probability * 100.0;
+        QTableWidgetItem* p = cell(percent >= 1.0 ? QStringLiteral("%1 %").arg(percent, 0, 'f', 2)
+                                                  : QStringLiteral("%1 %").arg(percent, 0, 'g', 3),
                                    Qt::AlignRight | Qt::AlignVCenter);
         p->setData(Qt::UserRole, static_cast<double>(row.top.probability));
         m_top->setItem(r, 2, p);
