@@ -372,6 +372,32 @@ private slots:
         QVERIFY(tl.bytes() <= 10 * perFrame);
     }
 
+    void trainsOnATextFileWithItsCharactersAsLabels()
+    {
+        auto w = makeWindow();
+        const QString path = dir_.filePath("text.txt");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("the cat sat on the mat. the dog sat on the log.\n");
+        f.close();
+        transformer_lab::LabJob job = tinyJob(10);
+        job.config.task = "text";
+        job.config.text_file = path.toStdString();
+        w->form()->setJob(job);
+        QCOMPARE(w->form()->validate(), QString());
+        QVERIFY(trainToEnd(*w, w->form()->job()));
+        QVERIFY(w->lastOutcome().has_value());
+        const auto& s = *w->headsView()->frame().snapshot;
+        // Characters label the heatmap; the space is made visible.
+        const QStringList labels = transformer_lab::tokenLabels(s);
+        QCOMPARE(labels.size(), s.n);
+        for (const QString& l : labels) QCOMPARE(l.size(), 1);
+        QVERIFY(!labels.contains(QStringLiteral(" ")));
+        QVERIFY(w->headsView()->heatmap()->hasData());  // the last layer's first head opened
+        QCOMPARE(w->headsView()->openLayer(), 1);
+        QVERIFY(!w->resultLabel()->text().contains(QStringLiteral("induction head")));
+    }
+
     void formRefusesBadValues()
     {
         auto w = makeWindow();
