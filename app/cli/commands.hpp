@@ -19,6 +19,7 @@ int run_screenshot(const QStringList& args);  // gui/screenshot_command.cpp
 // hands these over whole.
 int run_inspector_screenshot(const QStringList& args);  // inspector/inspector_screenshot.cpp
 int run_seq2seq_screenshot(const QStringList& args);    // seq2seq_view/seq2seq_screenshot.cpp
+int run_lesson_screenshot(const QStringList& args);     // lessons/lesson_screenshot.cpp (--lesson)
 int run_model_screenshot(const QStringList& args);      // model_view/model_screenshot.cpp
 int run_lab_screenshot(const QStringList& args);        // transformer_lab/lab_screenshot.cpp (--lab)
 

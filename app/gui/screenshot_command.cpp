@@ -39,6 +39,7 @@ shell::OptionParser::Usage usage()
             QStringLiteral("The other windows:\n"
                            "  attnviz screenshot --seq2seq ...   the seq2seq model window (see --seq2seq --help)\n"
                            "  attnviz screenshot --open FILE ... the attention-file inspector (see --open F --help)\n"
+                           "  attnviz screenshot --lesson NAME . a lesson beside its window (see --lesson x --help)\n"
                            "  attnviz screenshot --lab ...       the Transformer lab (see --lab --help)\n"
                            "  attnviz screenshot --model DIR ... the model window (see --model DIR --help)\n"
                            "\n"
@@ -143,6 +144,7 @@ int run_screenshot(const QStringList& args)
 {
     // The other windows have screenshot modes of their own (with their own --help).
     if (holds(args, QStringLiteral("--open"))) return run_inspector_screenshot(args);
+    if (holds(args, QStringLiteral("--lesson"))) return run_lesson_screenshot(args);
     if (holds(args, QStringLiteral("--model"))) return run_model_screenshot(args);
     if (holds(args, QStringLiteral("--seq2seq"))) return run_seq2seq_screenshot(args);
     if (holds(args, QStringLiteral("--lab"))) return run_lab_screenshot(args);

@@ -16,6 +16,31 @@ QString inlineToHtml(const QString& text)
     return html;
 }
 
+namespace {
+
+// x_i → x<sub>i</sub>, x_{j' < n} → x<sub>j' &lt; n</sub>; x^2 → x<sup>2</sup>; in formula lines only
+// (the prose has names such as valid_len).
+QString formulaToHtml(const QString& formula)
+{
+    QString html = formula.toHtmlEscaped();
+    static const QRegularExpression braced(QStringLiteral("([_^])\\{([^}]*)\\}"));
+    static const QRegularExpression plain(QStringLiteral("([_^])([A-Za-z0-9'\\x{2032}]+)"));
+    for (const QRegularExpression* re : {&braced, &plain}) {
+        QString out;
+        qsizetype last = 0;
+        for (auto it = re->globalMatch(html); it.hasNext();) {
+            const QRegularExpressionMatch m = it.next();
+            const QString tag = m.captured(1) == QLatin1String("_") ? QStringLiteral("sub") : QStringLiteral("sup");
+            out += html.mid(last, m.capturedStart() - last) + QStringLiteral("<%1>%2</%1>").arg(tag, m.captured(2));
+            last = m.capturedEnd();
+        }
+        html = out + html.mid(last);
+    }
+    return html;
+}
+
+}  // namespace
+
 QString lessonTextToHtml(const std::string& text)
 {
     QString html;
@@ -30,7 +55,7 @@ QString lessonTextToHtml(const std::string& text)
         } else if (line.startsWith(QLatin1String("= "))) {
             flush();
             html += QStringLiteral("<p align=\"center\" style=\"font-family: serif; font-style: italic; font-size: large;\">%1</p>")
-                        .arg(line.mid(2).trimmed().toHtmlEscaped());
+                        .arg(formulaToHtml(line.mid(2).trimmed()));
         } else {
             paragraph << line;
         }

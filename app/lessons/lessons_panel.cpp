@@ -19,6 +19,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMainWindow>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QScrollArea>
@@ -258,6 +259,7 @@ void LessonsPanel::rebuildTasks()
         rows_.push_back(std::move(row));
     }
     ticked_.assign(l->tasks.size(), false);
+    armed_.assign(l->tasks.size(), false);
 }
 
 QString LessonsPanel::runSetup()
@@ -295,10 +297,13 @@ void LessonsPanel::evaluate(bool record)
         const bool was = ticked_[t];
         ticked_[t] = now;
         const QString key = doneKey(int(t));
-        if (now && record && !done.contains(key)) {
+        // Earned: the check turned true while this lesson was shown. A state that satisfied it
+        // before (left over from another lesson) shows the tick but does not count as done.
+        if (now && record && armed_[t] && !done.contains(key)) {
             done << key;
             recorded = true;
         }
+        if (!now) armed_[t] = true;
         TaskRow& row = *rows_[t];
         const bool earlier = done.contains(key);
         row.tick->setText(now || earlier ? kTick : kOpen);
@@ -361,6 +366,14 @@ LessonsDock::LessonsDock(gui::MainWindow* window, playground::AppSettings* setti
     toggleViewAction()->setToolTip(tr("Show or hide the Lessons panel"));
     window->addDockWidget(Qt::RightDockWidgetArea, this, Qt::Horizontal);
     hide();
+    // While a lesson is shown it gets the window's full height: the right dock area takes the
+    // bottom-right corner from the result panels below the heatmap.
+    connect(this, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        // Through qobject_cast: while the window is being destroyed it is no QMainWindow any more
+        // (its children are hidden from ~QWidget), and the corner no longer matters.
+        if (auto* main = qobject_cast<QMainWindow*>(parentWidget()))
+            main->setCorner(Qt::BottomRightCorner, visible ? Qt::RightDockWidgetArea : Qt::BottomDockWidgetArea);
+    });
 
     show_ = new QAction(tr("&Lessons"), this);
     show_->setToolTip(tr("A guided course through attention that checks what you do (F1: the lesson of "

@@ -3,8 +3,10 @@
 // a Setup button that puts the program in the lesson's starting state, and one to four tasks,
 // each with a Hint, a "Show me" that performs it, and a tick that appears by itself when the
 // published state (LessonState) satisfies the task's check. Ticks are re-evaluated on every
-// published change; a task whose check held once is recorded as done in the settings (shown as
-// a grey tick while the state no longer satisfies it) until Reset progress.
+// published change. A task whose check turns true while its lesson is shown is recorded as
+// done in the settings (a grey tick while the state no longer satisfies it) until Reset
+// progress; a state that satisfied the check before the lesson was shown shows the tick but
+// earns nothing: every task done was done by the student.
 //
 // LessonsDock puts the panel in a dock of the playground window with Help ▸ Lessons, F1 (the
 // lesson of the focused panel) and File ▸ Open lesson… (a teacher's file).
@@ -97,6 +99,7 @@ private:
     std::vector<Lesson> lessons_;
     int current_ = -1;
     std::vector<bool> ticked_;
+    std::vector<bool> armed_;  // the task's check was false at some point since the lesson was shown
     QComboBox* picker_;
     QLabel *title_, *text_, *progress_, *message_;
     QPushButton *setup_, *reset_, *previous_, *next_;

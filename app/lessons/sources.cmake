@@ -11,6 +11,7 @@ target_sources(attnviz_app PRIVATE
   lessons/lesson_text.hpp       lessons/lesson_text.cpp
   lessons/lesson_actions.hpp    lessons/lesson_actions.cpp
   lessons/lessons_panel.hpp     lessons/lessons_panel.cpp
+  lessons/lesson_screenshot.cpp
 )
 # Every lesson file is embedded: adding a lesson is adding its file (CMake re-globs on build).
 file(GLOB ATTNVIZ_LESSON_FILES CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/resources/lessons/*.lesson)

@@ -95,6 +95,7 @@ private slots:
     void show_me_ticks_its_task_only();
     void flow_setup_hint_show_me_progress_reset();
     void a_wrong_edit_leaves_the_task_unticked();
+    void a_left_over_state_earns_nothing();
     void teacher_file_opens_or_is_refused();
     void f1_opens_the_lesson_of_the_focused_panel();
 };
@@ -242,6 +243,25 @@ void TestLessonsPanel::a_wrong_edit_leaves_the_task_unticked()
     QVERIFY(!p->isTicked(0));
     QVERIFY(q->setValue(0, 2, 0));  // now it is
     QTRY_VERIFY(p->isTicked(0));
+}
+
+void TestLessonsPanel::a_left_over_state_earns_nothing()
+{
+    // The window opens on tf-tutorial (scaled dot product, d_k = 3): lesson 2's first task
+    // ("switch to the scaled dot product") is satisfied before the lesson is even shown.
+    QVERIFY(panel()->showLesson(QStringLiteral("scaling-and-temperature")));
+    QVERIFY(panel()->isTicked(0));
+    QVERIFY(window_->document()->setTemperature(0.9));  // a published change that keeps it satisfied
+    settle();
+    QVERIFY(panel()->isTicked(0));
+    QVERIFY(!panel()->isDone(0));  // shown, not earned
+    // Done by the student: the lesson's own start (plain dot product), then the switch.
+    QCOMPARE(panel()->runSetup(), QString());
+    settle();
+    QVERIFY(!panel()->isTicked(0));
+    QVERIFY(window_->document()->setVariant(Variant::ScaledDot));
+    QTRY_VERIFY(panel()->isTicked(0));
+    QVERIFY(panel()->isDone(0));
 }
 
 void TestLessonsPanel::teacher_file_opens_or_is_refused()
