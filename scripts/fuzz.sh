@@ -7,7 +7,8 @@
 # Targets: fuzz_npy, fuzz_safetensors, fuzz_attention_json (attention tensor files, seeded with
 # tests/data/attention), fuzz_session_json (session files, seeded with resources/presets) and
 # fuzz_model (seq2seq model files, seeded with fuzz/seeds/tiny-model.safetensors), fuzz_hf_config
-# (Hugging Face config.json + shard index over tests/data/hf fixtures, seeded with fuzz/seeds/hf).
+# (Hugging Face config.json + shard index over tests/data/hf fixtures, seeded with fuzz/seeds/hf),
+# fuzz_tokenizer_json (tokenizer.json, seeded with tests/data/tokenizers).
 #
 # Environment: ATTNVIZ_FUZZ_BUILD_DIR (default build-fuzz), CXX (default clang++, else
 # clang++-14), ATTNVIZ_FUZZ_JOBS (build parallelism, default 2).
@@ -27,7 +28,7 @@ if [[ -z "$cxx" ]] || ! "$cxx" --version | grep -q clang; then
   echo "fuzz.sh: needs clang++ with libFuzzer (set CXX)" >&2
   exit 2
 fi
-targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_model fuzz_hf_config)
+targets=(fuzz_npy fuzz_safetensors fuzz_attention_json fuzz_session_json fuzz_model fuzz_hf_config fuzz_tokenizer_json)
 [ $# -gt 1 ] && targets=("${@:2}")
 
 launcher=()
@@ -53,6 +54,7 @@ for t in "${targets[@]}"; do
     fuzz_session_json) cp -n "$root"/resources/presets/*.json "$corpus"/ ;;
     fuzz_model) cp -n "$root"/fuzz/seeds/*.safetensors "$corpus"/ ;;
     fuzz_hf_config) cp -n "$root"/fuzz/seeds/hf/*.seed "$corpus"/ ;;
+    fuzz_tokenizer_json) cp -n "$root"/tests/data/tokenizers/*.json "$corpus"/ ;;
     *) echo "fuzz.sh: unknown target $t" >&2; exit 2 ;;
   esac
   echo "== $t: ${seconds}s"

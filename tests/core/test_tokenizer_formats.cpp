@@ -170,6 +170,52 @@ private slots:
         QCOMPARE(t.encode("12345", false).ids, (std::vector<int>{8, 9, 10, 11, 12}));
     }
 
+    void bert_and_roberta_processing()
+    {
+        // BertProcessing gives what BERT's template gives.
+        std::string bert = read(fixture("bert_wordpiece.json"));
+        const auto begin = bert.find("\"post_processor\"");
+        const auto end = bert.find("\"decoder\"");
+        bert.replace(begin, end - begin,
+                     R"("post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]},
+ )");
+        QCOMPARE(Tokenizer::from_json(bert).encode("hello world").ids, (std::vector<int>{2, 5, 6, 3}));
+        // RobertaProcessing: <s> $A </s> (here Llama 3's specials) with trim_offsets: " world"
+        // covers "world" only.
+        std::string llama3 = read(fixture("llama3_split.json"));
+        const auto b3 = llama3.find("\"post_processor\"");
+        const auto e3 = llama3.find("\"decoder\"");
+        llama3.replace(b3, e3 - b3,
+                       R"("post_processor": {"type": "RobertaProcessing", "sep": ["<|end_of_text|>", 101],
+            "cls": ["<|begin_of_text|>", 100], "trim_offsets": true, "add_prefix_space": false},
+ )");
+        const Encoding e = Tokenizer::from_json(llama3).encode("Hello world");
+        QCOMPARE(e.ids, (std::vector<int>{100, 19, 24, 101}));
+        QCOMPARE(e.offsets, (Offsets{{0, 0}, {0, 5}, {6, 11}, {0, 0}}));
+    }
+
+    void unicode_normalizers()
+    {
+        // NFC composes e + U+0301 into é; NFKC turns the ligature ﬁ into "fi"; the offsets stay
+        // those of the input. Lowercase and Strip after NFKC; Replace with a regex.
+        auto with = [](const std::string& normalizer) {
+            return Tokenizer::from_json(R"({"normalizer": )" + normalizer + R"(, "pre_tokenizer": {"type": "WhitespaceSplit"},
+                "model": {"type": "WordLevel", "vocab": {"\u00e9": 0, "fi": 1, "<unk>": 2, "x": 3}, "unk_token": "<unk>"}})");
+        };
+        const Encoding nfc = with(R"({"type": "NFC"})").encode("e\u0301 fi");
+        QCOMPARE(nfc.ids, (std::vector<int>{0, 1}));
+        QCOMPARE(nfc.offsets, (Offsets{{0, 3}, {4, 6}}));
+        QCOMPARE(with(R"({"type": "NFC"})").encode("\ufb01").ids, (std::vector<int>{2}));
+        const std::string nfkc = R"({"type": "Sequence", "normalizers": [{"type": "NFKC"}, {"type": "Lowercase"},
+            {"type": "Strip", "strip_left": true, "strip_right": true}]})";
+        const Encoding k = with(nfkc).encode("  \ufb01 \u00c9");
+        QCOMPARE(k.ids, (std::vector<int>{1, 0}));
+        QCOMPARE(k.offsets, (Offsets{{2, 5}, {6, 8}}));
+        QCOMPARE(with(R"({"type": "NFD"})").encode("\u00e9").ids, (std::vector<int>{2}));  // e + mark: unknown
+        QCOMPARE(with(R"({"type": "Replace", "pattern": {"Regex": "[0-9]+"}, "content": "x"})").encode("12 x 345").ids,
+                 (std::vector<int>{3, 3, 3}));
+    }
+
     void word_level()
     {
         const Tokenizer t = Tokenizer::load(fixture("word_level.json"));

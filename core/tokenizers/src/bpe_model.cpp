@@ -56,7 +56,8 @@ public:
         merges_.reserve(merges.size());
         const std::size_t prefix = options_.continuing_subword_prefix.size();
         for (std::size_t rank = 0; rank < merges.size(); ++rank) {
-            const auto& [a, b] = merges[rank];
+            const std::string& a = merges[rank].first;  // not a structured binding: clang 14 cannot capture one
+            const std::string& b = merges[rank].second;
             auto shown = [&] { return where + ": merge " + std::to_string(rank) + " (\"" + a + " " + b + "\"): "; };
             const auto ia = vocab_.find(a), ib = vocab_.find(b);
             if (!ia) throw std::invalid_argument(shown() + "\"" + a + "\" is not in the vocabulary");

@@ -32,34 +32,50 @@ public:
     ByteLevelPre(bool add_prefix_space, bool use_regex) : add_prefix_space_(add_prefix_space)
     {
         if (use_regex) regex_ = std::make_unique<Regex>(byte_level::kGpt2Pattern, false);
+        for (int b = 0; b < 256; ++b) utf8::append(byte_chars_[b], byte_level::char_of_byte(static_cast<unsigned char>(b)));
     }
     void pre_tokenize(std::vector<NormalizedString>& pieces) const override
     {
         each_piece(pieces, [&](const NormalizedString& p, std::vector<NormalizedString>& out) {
-            NormalizedString s = p;
-            if (add_prefix_space_ && (s.text.empty() || s.text[0] != ' ')) s.prepend(" ");
-            std::vector<NormalizedString> split;
-            if (regex_)
-                split_at(s, regex_->find_all(s.text), SplitBehavior::Isolated, false, split);
-            else if (!s.empty())
-                split.push_back(std::move(s));
-            // Each byte becomes its printable character, aligned to where the byte came from.
-            for (NormalizedString& piece : split) {
+            NormalizedString prefixed;
+            const bool prefix = add_prefix_space_ && (p.text.empty() || p.text[0] != ' ');
+            if (prefix) {
+                prefixed = p;
+                prefixed.prepend(" ");
+            }
+            const NormalizedString& s = prefix ? prefixed : p;
+            // The regex's matches and the gaps between them (Isolated), each mapped straight from
+            // S: every byte becomes its printable character, aligned to where the byte came from.
+            auto map_range = [&](std::size_t a, std::size_t b) {
+                if (b <= a) return;
                 NormalizedString mapped;
-                mapped.text.reserve(piece.text.size() * 2);
-                mapped.align.reserve(piece.text.size() * 2);
-                for (std::size_t i = 0; i < piece.text.size(); ++i) {
-                    const Unit u{byte_level::char_of_byte(static_cast<unsigned char>(piece.text[i])), false, piece.align[i]};
-                    append_unit(mapped.text, mapped.align, u);
+                mapped.text.reserve((b - a) * 2);
+                mapped.align.reserve((b - a) * 2);
+                for (std::size_t i = a; i < b; ++i) {
+                    const std::string& spelled = byte_chars_[static_cast<unsigned char>(s.text[i])];
+                    mapped.text += spelled;
+                    mapped.align.insert(mapped.align.end(), spelled.size(), s.align[i]);
                 }
                 out.push_back(std::move(mapped));
+            };
+            if (!regex_) {
+                map_range(0, s.text.size());
+                return;
             }
+            std::size_t pos = 0;
+            for (const Range& m : regex_->find_all(s.text)) {
+                map_range(pos, m.first);
+                map_range(m.first, m.second);
+                pos = m.second;
+            }
+            map_range(pos, s.text.size());
         });
     }
 
 private:
     bool add_prefix_space_;
     std::unique_ptr<Regex> regex_;
+    std::string byte_chars_[256];  // each byte's character in UTF-8
 };
 
 class SplitPre final : public PreTokenizer {

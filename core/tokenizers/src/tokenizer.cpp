@@ -162,6 +162,10 @@ Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const
         if (begin >= end) return;
         NormalizedString n = NormalizedString::from_original(text.substr(begin, end - begin), begin, !m.byte_level);
         if (m.normalizer) m.normalizer->normalize(n);
+        if (m.normalized_matcher.empty()) {
+            encode_normalized(std::move(n));
+            return;
+        }
         std::size_t pos = 0;
         for (const AddedMatcher::Match& hit : m.normalized_matcher.find(n.text)) {
             if (hit.begin > pos) encode_normalized(n.slice(pos, hit.begin));
