@@ -12,6 +12,10 @@
 #include <sstream>
 #include <stdexcept>
 
+#ifdef __F16C__
+#include <immintrin.h>
+#endif
+
 namespace attnviz::hf {
 
 namespace {
@@ -27,7 +31,8 @@ std::string read_text(const fs::path& p)
     return s.str();
 }
 
-// binary16 → binary32 without branches per element: the exponent and mantissa shifted into
+// binary16 → binary32 (where F16C is not compiled in, and for the last few elements) without
+// branches per element: the exponent and mantissa shifted into
 // place and rescaled by 2^112 (which also normalises subnormals), infinities and NaNs given the
 // all-ones exponent, then the sign.
 inline std::uint32_t half_bits_to_float_bits(std::uint16_t h)
@@ -70,13 +75,21 @@ void convert_to_float(const TensorRef& t, std::int64_t first, std::int64_t count
             out[i] = std::bit_cast<float>(static_cast<std::uint32_t>(b) << 16);
         }
         return;
-    case io::DType::F16:
-        for (std::int64_t i = 0; i < count; ++i) {
+    case io::DType::F16: {
+        std::int64_t i = 0;
+#ifdef __F16C__
+        // The hardware conversion, 8 at a time (exact: every half is a float).
+        for (; i + 8 <= count; i += 8)
+            _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(
+                                          reinterpret_cast<const __m128i*>(src + (first + i) * 2))));
+#endif
+        for (; i < count; ++i) {
             std::uint16_t b;
             std::memcpy(&b, src + (first + i) * 2, 2);
             out[i] = std::bit_cast<float>(half_bits_to_float_bits(b));
         }
         return;
+    }
     default:
         throw std::invalid_argument("tensor '" + t.name + "' is " + std::string(io::dtype_name(t.dtype)) +
                                     ", expected float32, float16 or bfloat16");
