@@ -3,6 +3,7 @@
 // the inspector's views over the run (L × H thumbnails), the top-K table against the core's
 // run, too-long text and a bad folder refused in the window with the previous model and result
 // kept, Cancel, and the launcher routing a folder or its config.json to this window.
+#include "gui/main_window.hpp"
 #include "inspector/inspector_window.hpp"
 #include "inspector/model_panel.hpp"
 #include "model_view/model_run_panel.hpp"
@@ -301,6 +302,24 @@ private slots:
         QVERIFY(w);
         QTRY_VERIFY(w->runner()->model() != nullptr);
         QCOMPARE(w->runner()->model()->info().model_type, std::string("gpt2"));
+        w->close();
+    }
+
+    void main_window_opens_a_folder_in_the_runner()
+    {
+        // `attnviz DIR` (gui_main hands argv[1] to openAnyFile) and File → Open on a config.json.
+        Fixture f;
+        gui::MainWindow::Options o;
+        o.prompts = false;
+        o.persistLayout = false;
+        o.autosave = false;
+        o.settings = &f.settings;
+        gui::MainWindow main(o);
+        QVERIFY(main.openAnyFile(kGpt2));
+        ModelWindow* w = main.windows()->modelRunner();
+        QVERIFY(w);
+        QTRY_VERIFY(w->runner()->model() != nullptr);
+        QCOMPARE(w->runner()->model()->name, std::string("tiny-gpt2"));
         w->close();
     }
 };
