@@ -231,21 +231,21 @@ private slots:
             ref.elements = 65536;
             ref.data = bytes.data();
             for (int path = 0; path < 2; ++path) {
-            // Path 0: the whole run (F16C eight at a time where compiled in); 1: one element at
-            // a time (the portable bit arithmetic, also the F16C path's tail).
-            if (path == 0)
-                hf::convert_to_float(ref, 0, 65536, out.data());
-            else
-                for (std::int64_t i = 0; i < 65536; ++i) hf::convert_to_float(ref, i, 1, out.data() + i);
-            for (std::uint32_t b = 0; b < 65536; ++b) {
-                const auto bits = static_cast<std::uint16_t>(b);
-                const float want = t == io::DType::F16 ? io::half_to_float(bits) : io::bfloat16_to_float(bits);
-                if (std::isnan(want))
-                    QVERIFY(std::isnan(out[b]));
+                // Path 0: the whole run (F16C eight at a time where compiled in); 1: one element at
+                // a time (the portable bit arithmetic, also the F16C path's tail).
+                if (path == 0)
+                    hf::convert_to_float(ref, 0, 65536, out.data());
                 else
-                    QVERIFY2(std::bit_cast<std::uint32_t>(out[b]) == std::bit_cast<std::uint32_t>(want),
-                             qPrintable(QString("path %1, bits %2").arg(path).arg(b, 4, 16)));
-            }
+                    for (std::int64_t i = 0; i < 65536; ++i) hf::convert_to_float(ref, i, 1, out.data() + i);
+                for (std::uint32_t b = 0; b < 65536; ++b) {
+                    const auto bits = static_cast<std::uint16_t>(b);
+                    const float want = t == io::DType::F16 ? io::half_to_float(bits) : io::bfloat16_to_float(bits);
+                    if (std::isnan(want))
+                        QVERIFY(std::isnan(out[b]));
+                    else
+                        QVERIFY2(std::bit_cast<std::uint32_t>(out[b]) == std::bit_cast<std::uint32_t>(want),
+                                 qPrintable(QString("path %1, bits %2").arg(path).arg(b, 4, 16)));
+                }
             }
         }
     }
