@@ -2,6 +2,7 @@
 // The lab's GPT-2 model: names and shapes as save_pretrained writes them, the whole model's
 // gradient against central finite differences in double, the tied head, and a training loop
 // (nn::train_loop, unchanged) that allocates nothing after its first step.
+#include "attnviz/core/nn/activation.hpp"
 #include "attnviz/core/nn/optim.hpp"
 #include "attnviz/core/nn/train_loop.hpp"
 #include "attnviz/core/transformer/gpt.hpp"
@@ -136,6 +137,7 @@ private slots:
     void head_is_tied_and_causal();
     void refuses_bad_input();
     void training_loop_does_not_allocate();
+    void float_gelu_matches_double();
 };
 
 void TestTransformerModel::names_and_shapes_are_gpt2s()
@@ -260,6 +262,34 @@ void TestTransformerModel::training_loop_does_not_allocate()
     QVERIFY(counted_from >= 0);
     QCOMPARE(allocations, 0LL);
 #endif
+}
+
+// The float GELU (tanh) forward and backward take a vectorised exp form (nn/activation.cpp); the
+// double ones, which the gradient checks use, the exact tanh. They must agree.
+void TestTransformerModel::float_gelu_matches_double()
+{
+    const int n = 601;
+    nn_test::M x(2, n), y(2, n), dy(2, n), dx(2, n);
+    for (int j = 0; j < n; ++j) {
+        x(0, j) = -6.0 + 12.0 * j / (n - 1);  // the working range, step 0.02
+        x(1, j) = j % 2 ? 40.0 + j : -40.0 - j;  // far tails
+    }
+    dy.setConstant(0.75);
+    nn::activation_forward<double>(nn::Activation::GeluTanh, x, y);
+    nn::activation_backward<double>(nn::Activation::GeluTanh, x, dy, dx);
+    const Mat<float> xf = x.cast<float>(), dyf = dy.cast<float>();
+    Mat<float> yf(2, n), dxf(2, n);
+    nn::activation_forward<float>(nn::Activation::GeluTanh, xf, yf);
+    nn::activation_backward<float>(nn::Activation::GeluTanh, xf, dyf, dxf);
+    QVERIFY(yf.allFinite() && dxf.allFinite());
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < n; ++j) {
+            // float rounding of x and of the result: a few 1e-7 relative, 1e-6 absolute near 0.
+            const double ty = 1e-6 + 1e-6 * std::abs(y(i, j)), tdx = 1e-6;
+            if (!(std::abs(yf(i, j) - y(i, j)) <= ty) || !(std::abs(dxf(i, j) - dx(i, j)) <= tdx))
+                QFAIL(qPrintable(QString("x %1: gelu %2 vs %3, gradient %4 vs %5")
+                                     .arg(x(i, j)).arg(yf(i, j)).arg(y(i, j)).arg(dxf(i, j)).arg(dx(i, j))));
+        }
 }
 
 QTEST_APPLESS_MAIN(TestTransformerModel)
