@@ -216,6 +216,17 @@ private slots:
                  (std::vector<int>{3, 3, 3}));
     }
 
+    void bpe_merge_order()
+    {
+        // The lowest rank merges first, wherever it is: "b c" (rank 0) before "a b" (rank 1).
+        const Tokenizer t = Tokenizer::from_json(R"({"model": {"type": "BPE",
+            "vocab": {"a": 0, "b": 1, "c": 2, "ab": 3, "bc": 4, "aa": 5}, "merges": ["b c", "a b", "a a"]}})");
+        QCOMPARE(t.encode("abc").ids, (std::vector<int>{0, 4}));
+        // Among equal ranks the leftmost pair merges first: "aaa" is "aa" + "a", not "a" + "aa".
+        QCOMPARE(t.encode("aaa").ids, (std::vector<int>{5, 0}));
+        QCOMPARE(t.encode("aaaaa").ids, (std::vector<int>{5, 5, 0}));
+    }
+
     void word_level()
     {
         const Tokenizer t = Tokenizer::load(fixture("word_level.json"));
