@@ -88,9 +88,14 @@ void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, con
                                     ", context " + dims(context.rows(), context.cols()));
     const S scale = static_cast<S>(s.scale > 0.0 ? s.scale : 1.0 / std::sqrt(static_cast<double>(d)));
     const int group = H / Hkv;
+    // The softmax runs in an Eigen-allocated (aligned) buffer and is then copied out: which
+    // entries of a row take the vectorised exp depends on the row's address (nn/softmax.hpp),
+    // and the caller's buffer may sit at any 16-byte offset, so in place the weights could
+    // differ in the last bit from one process to the next.
+    Mat<S> A(n, n);  // (n × n)
     for (int h = 0; h < H; ++h) {
         const int g = h / group;
-        Eigen::Map<Mat<S>> A(weights + static_cast<Eigen::Index>(h) * n * n, n, n);  // (n × n)
+        Eigen::Map<Mat<S>> out(weights + static_cast<Eigen::Index>(h) * n * n, n, n);  // (n × n)
         const auto qh = q.middleCols(h * d, d);   // (n × d)
         const auto kg = k.middleCols(g * d, d);   // (n × d)
         const auto vg = v.middleCols(g * d, d);   // (n × d)
@@ -105,6 +110,7 @@ void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, con
         } else {
             softmax_rows(A, A);
         }
+        out = A;
         context.middleCols(h * d, d).noalias() = A * vg;
     }
 }
