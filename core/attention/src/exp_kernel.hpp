@@ -53,7 +53,9 @@ inline double exp_nonpositive(double x)
     const double p = 1.0 + r + r2 * ((0.5 + r * (1.0 / 6.0)) + r2 * ((1.0 / 24.0) + r * (1.0 / 120.0)));
     const std::int64_t ki = std::bit_cast<std::int64_t>(t);
     const double scaled = kExp2Table[ki & 63] * p;
-    const double e = std::bit_cast<double>(std::bit_cast<std::int64_t>(scaled) + ((ki >> 6) << 52));
+    // + (k >> 6) in the exponent field; unsigned so that no sanitizer sees a negative shifted left.
+    const std::uint64_t exponent = static_cast<std::uint64_t>(ki >> 6) << 52;
+    const double e = std::bit_cast<double>(std::bit_cast<std::uint64_t>(scaled) + exponent);
     // x < -708 (also -inf, and there t's bits are garbage): +0, by a mask rather than a branch.
     const std::int64_t keep = -static_cast<std::int64_t>(x >= -708.0);
     return std::bit_cast<double>(std::bit_cast<std::int64_t>(e) & keep);
