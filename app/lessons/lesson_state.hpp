@@ -44,8 +44,13 @@ public:
     // The scalar names published now, sorted (for a teacher's debugging view and the tests).
     std::vector<std::string> names() const;
 
+    // F1 in a window that has no Lessons dock of its own (the seq2seq window): asks the dock to
+    // show the lesson that names `panel` ("seq2seq.translate").
+    void requestLessonFor(const QString& panel) { emit lessonRequested(panel); }
+
 signals:
     void changed();
+    void lessonRequested(const QString& panel);
 
 private:
     std::map<std::string, Scalar> scalars_;

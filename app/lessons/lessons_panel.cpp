@@ -393,6 +393,12 @@ LessonsDock::LessonsDock(gui::MainWindow* window, playground::AppSettings* setti
     auto* f1 = new QShortcut(QKeySequence(Qt::Key_F1), window);
     f1->setContext(Qt::WindowShortcut);
     connect(f1, &QShortcut::activated, this, &LessonsDock::helpForFocusedPanel);
+    connect(&LessonState::instance(), &LessonState::lessonRequested, this, [this](const QString& panel) {
+        panel_->showLessonForPanel(panel);
+        showDock();
+        window_->show();
+        window_->raise();  // the dock lives in the playground window
+    });
 }
 
 void LessonsDock::showDock()

@@ -6,6 +6,7 @@
 #include "seq2seq_view/train_settings_form.hpp"
 #include "seq2seq_view/translate_panel.hpp"
 
+#include "lessons/lesson_state.hpp"
 #include "lessons/publish.hpp"
 #include "playground/app_settings.hpp"
 
@@ -16,6 +17,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QShortcut>
 #include <QStatusBar>
 #include <QTabWidget>
 
@@ -50,6 +52,12 @@ Seq2SeqWindow::Seq2SeqWindow(const Options& options, QWidget* parent) : QMainWin
     connect(train_->form()->datasetCombo(), &QComboBox::currentIndexChanged, this,
             [this] { lessons::publishSeq2seqFormDataset(train_->form()->datasetCombo()->currentData().toString()); });
     lessons::publishSeq2seqTab(false);
+    // F1: the lesson of the tab shown, in the playground's Lessons dock.
+    auto* f1 = new QShortcut(QKeySequence(Qt::Key_F1), this);
+    connect(f1, &QShortcut::activated, this, [this] {
+        lessons::LessonState::instance().requestLessonFor(tabs_->currentIndex() == 1 ? QStringLiteral("seq2seq.train")
+                                                                                     : QStringLiteral("seq2seq.translate"));
+    });
     lessons::publishSeq2seqFormDataset(train_->form()->datasetCombo()->currentData().toString());
 
     connect(train_, &TrainPanel::modelTrained, this, [this](const Seq2SeqModelPtr& m, const QString& summary) {

@@ -23,6 +23,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
+#include <QShortcut>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -320,6 +321,18 @@ void TestLessonsPanel::f1_opens_the_lesson_of_the_focused_panel()
     dock->hide();
     dock->showAction()->trigger();
     QVERIFY(dock->isVisible());
+    // F1 in the seq2seq window opens its lesson in the playground's dock.
+    dock->hide();
+    panel()->showLessonAt(0);
+    seq2seq_view::Seq2SeqWindow* model = window_->windows()->showModelWindow();
+    const QList<QShortcut*> keys = model->findChildren<QShortcut*>();
+    QShortcut* f1 = nullptr;
+    for (QShortcut* k : keys)
+        if (k->key() == QKeySequence(Qt::Key_F1)) f1 = k;
+    QVERIFY(f1);
+    emit f1->activated();
+    QVERIFY(dock->isVisible());
+    QCOMPARE(QString::fromStdString(panel()->currentLesson()->id), QStringLiteral("seq2seq-bahdanau"));
 }
 
 QTEST_MAIN(TestLessonsPanel)
