@@ -5,6 +5,7 @@
 // encoding is worked out by hand from Hugging Face's algorithm in the comments.
 #include "attnviz/core/tokenizers/tokenizer.hpp"
 
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -82,6 +83,23 @@ private slots:
         QCOMPARE(t.mask_token_id(), std::optional<int>(4));
         // Control characters are removed, invalid UTF-8 becomes U+FFFD and is then removed too.
         QCOMPARE(t.encode("hello\x01 wor\xFFld", false).ids, (std::vector<int>{5, 6}));
+    }
+
+    void wordpiece_long_word_stays_fast()
+    {
+        // With an untrusted max_input_chars_per_word of a million, a word of 100,001 characters
+        // is searched with candidates no longer than the longest token: a ##b ##b ... at once
+        // (a search from the word's end would be cubic: hours).
+        const std::string json = replaced(read(fixture("bert_wordpiece.json")), "\"max_input_chars_per_word\": 12",
+                                          "\"max_input_chars_per_word\": 1000000");
+        const Tokenizer t = Tokenizer::from_json(json);
+        QElapsedTimer timer;
+        timer.start();
+        const Encoding e = t.encode("a" + std::string(100000, 'b'), false);
+        QCOMPARE(e.ids.size(), std::size_t{100001});
+        QCOMPARE(e.ids[0], 18);
+        QCOMPARE(e.ids[100000], 19);
+        QVERIFY2(timer.elapsed() < 5000, "a 100,001-character word took more than 5 s");
     }
 
     void llama2_byte_fallback()

@@ -8,6 +8,7 @@
 
 #include "attnviz/core/utf8.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace attnviz::tokenizers {
@@ -22,6 +23,7 @@ public:
         const auto id = vocab_.find(unk);
         if (!id) throw std::invalid_argument(where + ": the unknown token \"" + unk + "\" is not in the vocabulary");
         unk_ = *id;
+        for (const std::string& t : vocab_.tokens) longest_ = std::max(longest_, t.size());
     }
 
     void tokenize(const NormalizedString& piece, std::vector<Token>& out) const override
@@ -47,7 +49,11 @@ public:
         std::size_t start = 0;  // index into bounds
         std::string candidate;
         while (start < chars) {
-            std::size_t end = chars;
+            // No candidate is longer than the longest token: the search stays O(n · longest) for
+            // long words (an untrusted max_input_chars_per_word may allow them).
+            std::size_t end = std::min(chars, start + longest_ + 1);  // a character has at least one byte
+            const std::size_t prefix = start > 0 ? prefix_.size() : 0;
+            while (end > start + 1 && bounds[end] - bounds[start] + prefix > longest_) --end;
             std::optional<int> found;
             while (end > start) {
                 candidate.assign(start > 0 ? prefix_ : "");
@@ -73,6 +79,7 @@ private:
     std::string prefix_;
     std::size_t max_chars_;
     int unk_ = 0;
+    std::size_t longest_ = 0;  // bytes of the longest token
 };
 
 }  // namespace
