@@ -10,8 +10,9 @@ Run on one thread, as the benchmark compares:
     OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 bench/transformer_lab_torch.py \
         --layers 2 --heads 4 --embd 64 --ctx 32 --vocab 32 --batch 32 --steps 300
 Prints one JSON line: the configuration, seconds, tokens_per_second (steps x batch x (ctx - 1)
-/ seconds, the first 20 steps excluded as warm-up of the allocator), final loss and the
-second-copy accuracy of the last batch.
+/ seconds, the first 20 steps excluded as warm-up of the allocator), the same per second of CPU
+time (tokens_per_cpu_second: what attnviz_bench_transformer reports, fairer on a shared
+machine), final loss and the second-copy accuracy of the last batch.
 """
 import argparse
 import json
@@ -133,6 +134,7 @@ def main():
     for step in range(1, a.steps + 1):
         if step == skip + 1:
             t0 = time.perf_counter()
+            c0 = time.process_time()
         lr = a.lr * min(1.0, step / a.warmup) if a.warmup > 0 else a.lr
         for g in opt.param_groups:
             g["lr"] = lr
@@ -143,12 +145,15 @@ def main():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
     seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - c0
     timed = a.steps - skip
     acc = (logits.argmax(-1) == y)[scored].float().mean().item()
     print(json.dumps(dict(layers=a.layers, heads=a.heads, embd=a.embd, ctx=a.ctx, vocab=a.vocab, batch=a.batch,
                           steps=a.steps, lr=a.lr, seed=a.seed, torch=torch.__version__,
                           threads=torch.get_num_threads(), seconds=seconds,
                           tokens_per_second=timed * a.batch * (a.ctx - 1) / seconds,
+                          cpu_seconds=cpu_seconds,
+                          tokens_per_cpu_second=timed * a.batch * (a.ctx - 1) / cpu_seconds,
                           final_loss=loss.item(), accuracy=acc)))
 
 
