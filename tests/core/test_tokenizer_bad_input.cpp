@@ -110,6 +110,14 @@ private slots:
         expect_refusal(bpe(R"({"a": 0})", "[]", R"("added_tokens": [{"id": 1, "content": ""}], )"),
                        "an added token with empty content", __LINE__);
         expect_refusal(bpe("{\"" + std::string(5000, 'a') + "\": 0}", "[]"), "a token of 5000 bytes, over the limit of 4096", __LINE__);
+        // Added tokens of more than 4 MB together (their matching trie) are refused.
+        std::string added = "[";
+        for (int i = 0; i < 1100; ++i)
+            added += std::string(i ? ", " : "") + "{\"id\": " + std::to_string(i + 1) + ", \"content\": \"<" +
+                     std::to_string(i) + std::string(4000, 'x') + ">\", \"special\": true}";
+        added += "], ";
+        expect_refusal(bpe(R"({"a": 0})", "[]", "\"added_tokens\": " + added),
+                       "bad.json: the added tokens hold more than 4194304 bytes together", __LINE__);
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const fs::path d = dir.path().toStdString();

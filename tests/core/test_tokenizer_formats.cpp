@@ -304,6 +304,22 @@ private slots:
         QCOMPARE(Tokenizer::load(d / "tokenizer.json").encode("hello").ids, (std::vector<int>{1, 268, 2}));
     }
 
+    void added_tokens_leftmost_longest()
+    {
+        // Overlapping added tokens: the longest one starting leftmost wins ("<a>b" over "<a>").
+        // (All three are matched in the raw text: a normalized token would be looked for only
+        // in what the raw ones leave, as Hugging Face does.)
+        std::string json = read(fixture("word_level.json"));
+        json = replaced(json, "\"added_tokens\": [", R"("added_tokens": [{"id": 5, "content": "<a>", "special": true},
+            {"id": 6, "content": "<a>b", "special": false, "normalized": false}, {"id": 7, "content": "a>", "special": true}, )");
+        const Tokenizer t = Tokenizer::from_json(json);
+        const Encoding e = t.encode("t0<a>b<a> a>", false);
+        QCOMPARE(e.ids, (std::vector<int>{2, 6, 5, 7}));
+        QCOMPARE(e.special, (std::vector<bool>{false, false, true, true}));
+        QCOMPARE(e.offsets, (Offsets{{0, 2}, {2, 6}, {6, 9}, {10, 12}}));
+        QCOMPARE(t.id_to_token(6), std::string("<a>b"));
+    }
+
     void added_token_strip_flags()
     {
         // lstrip / rstrip: the token takes the whitespace beside it (as Hugging Face's <mask>).

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "added_tokens.hpp"
 
+#include "limits.hpp"
 #include "unicode.hpp"
 
 #include "attnviz/core/utf8.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace attnviz::tokenizers {
 
@@ -39,13 +41,34 @@ char32_t char_at(std::string_view text, std::size_t i, std::size_t& len)
 
 }  // namespace
 
-void AddedMatcher::add(const AddedToken& token, std::size_t index, std::string pattern)
+int AddedMatcher::child(int node, unsigned char byte) const
+{
+    const auto& c = nodes_[static_cast<std::size_t>(node)].children;
+    const auto it = std::lower_bound(c.begin(), c.end(), std::pair<unsigned char, int>{byte, -1});
+    return it != c.end() && it->first == byte ? it->second : -1;
+}
+
+void AddedMatcher::add(const AddedToken& token, std::size_t index, const std::string& pattern)
 {
     if (pattern.empty()) return;
-    auto& list = by_first_byte_[static_cast<unsigned char>(pattern[0])];
-    list.push_back(Entry{std::move(pattern), index, token.single_word, token.lstrip, token.rstrip});
-    std::stable_sort(list.begin(), list.end(),
-                     [](const Entry& a, const Entry& b) { return a.pattern.size() > b.pattern.size(); });
+    if (nodes_.size() + pattern.size() > limits::kMaxAddedTokenBytes)
+        throw std::invalid_argument("the added tokens hold more than " + std::to_string(limits::kMaxAddedTokenBytes) +
+                                    " bytes together");
+    int node = 0;
+    for (const char ch : pattern) {
+        const auto byte = static_cast<unsigned char>(ch);
+        int next = child(node, byte);
+        if (next < 0) {
+            next = static_cast<int>(nodes_.size());
+            nodes_.emplace_back();
+            auto& c = nodes_[static_cast<std::size_t>(node)].children;
+            c.insert(std::lower_bound(c.begin(), c.end(), std::pair<unsigned char, int>{byte, -1}), {byte, next});
+        }
+        node = next;
+    }
+    if (nodes_[static_cast<std::size_t>(node)].entry >= 0) return;
+    nodes_[static_cast<std::size_t>(node)].entry = static_cast<int>(entries_.size());
+    entries_.push_back(Entry{index, token.single_word, token.lstrip, token.rstrip});
     ++count_;
 }
 
@@ -55,21 +78,28 @@ std::vector<AddedMatcher::Match> AddedMatcher::find(std::string_view text) const
     if (count_ == 0) return out;
     std::size_t last_end = 0;
     for (std::size_t i = 0; i < text.size();) {
+        // The longest pattern starting at i (that keeps single_word's rule).
         const Entry* hit = nullptr;
-        for (const Entry& e : by_first_byte_[static_cast<unsigned char>(text[i])]) {
-            if (text.compare(i, e.pattern.size(), e.pattern) != 0) continue;
-            if (e.single_word) {
+        std::size_t hit_length = 0;
+        int node = 0;
+        for (std::size_t k = i; k < text.size(); ++k) {
+            node = child(node, static_cast<unsigned char>(text[k]));
+            if (node < 0) break;
+            const int e = nodes_[static_cast<std::size_t>(node)].entry;
+            if (e < 0) continue;
+            const Entry& entry = entries_[static_cast<std::size_t>(e)];
+            if (entry.single_word) {
                 std::size_t len = 0;
-                if (is_word_char(char_before(text, i, len)) || is_word_char(char_at(text, i + e.pattern.size(), len))) continue;
+                if (is_word_char(char_before(text, i, len)) || is_word_char(char_at(text, k + 1, len))) continue;
             }
-            hit = &e;
-            break;
+            hit = &entry;
+            hit_length = k + 1 - i;
         }
         if (!hit) {
             ++i;
             continue;
         }
-        std::size_t begin = i, end = i + hit->pattern.size();
+        std::size_t begin = i, end = i + hit_length;
         if (hit->lstrip) {
             std::size_t len = 0;
             while (begin > last_end) {

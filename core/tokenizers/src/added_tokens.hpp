@@ -23,8 +23,10 @@ struct AddedToken {
 
 class AddedMatcher {
 public:
-    // TOKENS[i] is matched as PATTERNS[i] (its content, normalized for normalized tokens).
-    void add(const AddedToken& token, std::size_t index, std::string pattern);
+    // TOKEN (index INDEX) is matched as PATTERN (its content, normalized for normalized tokens).
+    // The first token given a pattern keeps it. Throws std::invalid_argument when the patterns
+    // together pass limits::kMaxAddedTokenBytes.
+    void add(const AddedToken& token, std::size_t index, const std::string& pattern);
     bool empty() const { return count_ == 0; }
 
     struct Match {
@@ -34,12 +36,19 @@ public:
     std::vector<Match> find(std::string_view text) const;
 
 private:
+    // A byte trie of the patterns: at each position of the text one walk finds the longest
+    // pattern starting there, whatever the number of added tokens.
+    struct TrieNode {
+        std::vector<std::pair<unsigned char, int>> children;  // sorted by byte
+        int entry = -1;                                       // index into entries_ when a pattern ends here
+    };
     struct Entry {
-        std::string pattern;
         std::size_t token;
         bool single_word, lstrip, rstrip;
     };
-    std::vector<Entry> by_first_byte_[256];  // longest first
+    int child(int node, unsigned char byte) const;
+    std::vector<TrieNode> nodes_{TrieNode{}};
+    std::vector<Entry> entries_;
     std::size_t count_ = 0;
 };
 

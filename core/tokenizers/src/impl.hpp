@@ -36,6 +36,7 @@ struct Tokenizer::Impl {
 
     // Checks the added tokens (ids, sizes) and builds the matchers and the id table.
     void finish(const std::string& where);
+    void add_to_matcher(const AddedToken& token, std::size_t index);
 };
 
 // tokenizer.json's text into a pipeline (SOURCE names the file in messages).

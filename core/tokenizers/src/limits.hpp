@@ -12,6 +12,8 @@ inline constexpr std::size_t kMaxFileBytes = 64u << 20;    // one tokenizer file
 inline constexpr std::size_t kMaxVocabulary = 2'000'000;  // tokens in a vocabulary
 inline constexpr std::size_t kMaxMerges = 2'000'000;      // BPE merges
 inline constexpr std::size_t kMaxAddedTokens = 100'000;
+// All added tokens' bytes together (their matching trie's nodes): Llama 3's 256 take 7 KB.
+inline constexpr std::size_t kMaxAddedTokenBytes = 4u << 20;
 inline constexpr std::size_t kMaxTokenBytes = 4096;       // one token string
 // Ids may leave gaps, but the id table is sized by the largest id: it may exceed the number of
 // tokens by at most this much.

@@ -36,6 +36,20 @@ std::string read_file_capped(const fs::path& path)
     return text;
 }
 
+void Tokenizer::Impl::add_to_matcher(const AddedToken& t, std::size_t index)
+{
+    // Normalized tokens are matched in the normalized text, as their normalizer spells them.
+    if (t.normalized && normalizer) {
+        NormalizedString n = NormalizedString::from_original(t.content, 0, true);
+        normalizer->normalize(n);
+        normalized_matcher.add(t, index, n.text);
+    } else if (t.normalized) {
+        normalized_matcher.add(t, index, t.content);
+    } else {
+        raw_matcher.add(t, index, t.content);
+    }
+}
+
 void Tokenizer::Impl::finish(const std::string& where)
 {
     if (added.size() > limits::kMaxAddedTokens)
@@ -65,14 +79,10 @@ void Tokenizer::Impl::finish(const std::string& where)
         id_present[static_cast<std::size_t>(t.id)] = 1;
         id_special[static_cast<std::size_t>(t.id)] = t.special ? 1 : 0;
         added_ids[t.content] = t.id;
-        if (t.normalized && normalizer) {
-            NormalizedString n = NormalizedString::from_original(t.content, 0, true);
-            normalizer->normalize(n);
-            normalized_matcher.add(t, i, n.text);
-        } else if (t.normalized) {
-            normalized_matcher.add(t, i, t.content);
-        } else {
-            raw_matcher.add(t, i, t.content);
+        try {
+            add_to_matcher(t, i);
+        } catch (const std::invalid_argument& e) {
+            throw std::invalid_argument(where + ": " + e.what());
         }
     }
     auto find = [&](std::string_view s) -> std::optional<int> {
