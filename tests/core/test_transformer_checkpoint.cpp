@@ -166,6 +166,15 @@ void TestTransformerCheckpoint::config_and_tokenizer()
     QCOMPARE(tok.find("model")->find("type")->as_string(), std::string("WordLevel"));
     QCOMPARE(tok.find("model")->find("vocab")->find("t3")->as_number(), 3.0);
     QCOMPARE(tok.find("pre_tokenizer")->find("type")->as_string(), std::string("WhitespaceSplit"));
+    // A text task's tokens are characters (a space is one): every character is split off.
+    LabConfig text = c;
+    text.task = "text";
+    save_hf_checkpoint(dir / "text", *m, {"\n", " ", "a", "b", "c"}, text);
+    const json::Value t2 = json::parse(slurp(dir / "text" / "tokenizer.json"));
+    QCOMPARE(t2.find("pre_tokenizer")->find("type")->as_string(), std::string("Split"));
+    QCOMPARE(t2.find("pre_tokenizer")->find("behavior")->as_string(), std::string("Isolated"));
+    QCOMPARE(t2.find("model")->find("vocab")->find(" ")->as_number(), 1.0);
+    QCOMPARE(load_hf_checkpoint(dir / "text").vocabulary[0], std::string("\n"));
 }
 
 void TestTransformerCheckpoint::reloads_bit_for_bit()
