@@ -284,6 +284,17 @@ private slots:
         t = Tokenizer::load(d);
         QCOMPARE(t.encode("Hello worlds!").ids, (std::vector<int>{2, 8, 6, 7, 9, 3}));  // cased
         QCOMPARE(t.model_max_length(), std::optional<std::size_t>(512));
+        // Tokens added after the vocabulary: added_tokens.json (older transformers) and the
+        // config's added_tokens_decoder.
+        std::ofstream(d / "added_tokens.json") << R"({"[NEW]": 10})";
+        std::ofstream(d / "tokenizer_config.json") << R"({"added_tokens_decoder": {"11": {"content": "<x>",
+            "special": false, "normalized": false, "lstrip": false, "rstrip": false, "single_word": false}}})";
+        t = Tokenizer::load(d);
+        const Encoding e = t.encode("hello[NEW] <x>");
+        QCOMPARE(e.ids, (std::vector<int>{2, 5, 10, 11, 3}));
+        QCOMPARE(e.special, (std::vector<bool>{true, false, true, false, true}));
+        QCOMPARE(t.vocab_size(), std::size_t{12});
+        QCOMPARE(t.decode(e.ids, true), std::string("hello <x>"));
     }
 
     void tokenizer_config_adds_bos()

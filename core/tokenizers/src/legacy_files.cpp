@@ -68,6 +68,65 @@ void add_specials(Tokenizer::Impl& impl, const json::Value* config, const std::v
     }
 }
 
+// Added tokens the older layouts keep beside the vocabulary: tokenizer_config.json's
+// "added_tokens_decoder" ({"50257": {"content": "<pad>", "special": true, ...}}) and
+// added_tokens.json ({"<pad>": 50257}, older transformers: special).
+void add_config_tokens(Tokenizer::Impl& impl, const json::Value* config, const fs::path& folder)
+{
+    auto known = [&](const std::string& content) {
+        for (const AddedToken& t : impl.added)
+            if (t.content == content) return true;
+        return false;
+    };
+    if (config) {
+        if (const json::Value* decoder = config->find("added_tokens_decoder"); decoder && decoder->is_object()) {
+            const std::string file = (folder / "tokenizer_config.json").string();
+            const Node list(*decoder, "added_tokens_decoder", file);
+            for (const auto& [key, value] : list.object()) {
+                const Node n(value, "added_tokens_decoder[\"" + key.substr(0, 20) + "\"]", file);
+                AddedToken t;
+                std::size_t used = 0;
+                long long id = -1;
+                try {
+                    id = std::stoll(key, &used);
+                } catch (const std::exception&) {
+                }
+                if (used != key.size() || id < 0 || id > (1LL << 30)) n.fail("expected a token id as the key");
+                t.id = static_cast<int>(id);
+                t.content = n.at("content").str();
+                t.special = n.bool_or("special", false);
+                t.single_word = n.bool_or("single_word", false);
+                t.lstrip = n.bool_or("lstrip", false);
+                t.rstrip = n.bool_or("rstrip", false);
+                t.normalized = n.bool_or("normalized", !t.special);
+                if (!known(t.content)) impl.added.push_back(std::move(t));
+            }
+        }
+    }
+    const fs::path extra = folder / "added_tokens.json";
+    std::error_code ec;
+    if (!fs::exists(extra, ec)) return;
+    json::Value v;
+    try {
+        v = json::parse(read_file_capped(extra));
+    } catch (const json::ParseError& e) {
+        throw std::invalid_argument(extra.string() + ": not valid JSON: " + e.what());
+    }
+    const std::string file = extra.string();
+    const Node top(v, "", file);
+    for (const auto& [content, id] : top.object()) {
+        std::string where = "\"";  // built in steps: GCC 12 warns wrongly (-Wrestrict) on "\"" + s + "\""
+        where += content.substr(0, 20);
+        where += '"';
+        const Node n(id, where, file);
+        AddedToken t;
+        t.id = static_cast<int>(n.integer(0, 1LL << 30));
+        t.content = content;
+        t.special = true;
+        if (!known(t.content)) impl.added.push_back(std::move(t));
+    }
+}
+
 }  // namespace
 
 std::unique_ptr<Tokenizer::Impl> impl_from_bpe_files(const fs::path& vocab_path, const fs::path& merges_path,
@@ -103,6 +162,7 @@ std::unique_ptr<Tokenizer::Impl> impl_from_bpe_files(const fs::path& vocab_path,
     impl->byte_level = true;
     impl->pre_tokenizer = make_byte_level_pre_tokenizer(config_bool(config, "add_prefix_space").value_or(false), true);
     impl->decoder = make_byte_level_decoder();
+    add_config_tokens(*impl, config, vocab_path.parent_path());
     add_specials(*impl, config, {"<|endoftext|>"});
     impl->finish(vocab_name);
     if (config) apply_tokenizer_config(*impl, *config, "tokenizer_config.json");
@@ -136,6 +196,7 @@ std::unique_ptr<Tokenizer::Impl> impl_from_vocab_txt(const fs::path& vocab_path,
     impl->pre_tokenizer = make_bert_pre_tokenizer();
     impl->decoder = make_wordpiece_decoder("##", true);
     if (cls_id && sep_id) impl->post_processor = make_wrap_processor({{*cls_id, cls}}, {{*sep_id, sep}});
+    add_config_tokens(*impl, config, vocab_path.parent_path());
     add_specials(*impl, config, {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"});
     impl->finish(name);
     if (config) apply_tokenizer_config(*impl, *config, "tokenizer_config.json");
