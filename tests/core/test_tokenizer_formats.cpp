@@ -230,6 +230,10 @@ private slots:
         QCOMPARE(k.ids, (std::vector<int>{1, 0}));
         QCOMPARE(k.offsets, (Offsets{{2, 5}, {6, 8}}));
         QCOMPARE(with(R"({"type": "NFD"})").encode("\u00e9").ids, (std::vector<int>{2}));  // e + mark: unknown
+        // CharDelimiterSplit removes its delimiter.
+        const Tokenizer split = Tokenizer::from_json(R"({"pre_tokenizer": {"type": "CharDelimiterSplit", "delimiter": "-"},
+            "model": {"type": "WordLevel", "vocab": {"fi": 0, "x": 1}}})");
+        QCOMPARE(split.encode("fi-x--fi").ids, (std::vector<int>{0, 1, 0}));
         QCOMPARE(with(R"({"type": "Replace", "pattern": {"Regex": "[0-9]+"}, "content": "x"})").encode("12 x 345").ids,
                  (std::vector<int>{3, 3, 3}));
     }

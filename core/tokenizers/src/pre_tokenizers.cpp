@@ -14,8 +14,9 @@ namespace attnviz::tokenizers {
 
 namespace {
 
-const std::vector<std::string> kSupported = {"ByteLevel", "Split", "Metaspace", "Whitespace", "WhitespaceSplit",
-                                             "BertPreTokenizer", "Punctuation", "Digits", "Sequence"};
+const std::vector<std::string> kSupported = {"ByteLevel",   "Split",  "Metaspace",          "Whitespace",
+                                             "WhitespaceSplit", "BertPreTokenizer", "Punctuation", "Digits",
+                                             "CharDelimiterSplit", "Sequence"};
 
 // Applies SPLIT to every piece.
 template <class F>
@@ -233,6 +234,10 @@ std::unique_ptr<PreTokenizer> make_pre_tokenizer(const Node& node, PreTokenizerF
             const bool individual = node.bool_or("individual_digits", false);
             auto is_digit = [](char32_t c) { return c >= U'0' && c <= U'9'; };
             return std::make_unique<CharSplitPre>(is_digit, individual ? SplitBehavior::Isolated : SplitBehavior::Contiguous);
+        }
+        if (type == "CharDelimiterSplit") {
+            const char32_t delimiter = single_char(node.at("delimiter"));
+            return std::make_unique<CharSplitPre>([delimiter](char32_t c) { return c == delimiter; }, SplitBehavior::Removed);
         }
         if (type == "Sequence") {
             const Node list = node.at("pretokenizers");

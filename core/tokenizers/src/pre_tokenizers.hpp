@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Pre-tokenizers of tokenizer.json: ByteLevel, Split, Metaspace, Whitespace, WhitespaceSplit,
-// BertPreTokenizer, Punctuation, Digits, Sequence.
+// BertPreTokenizer, Punctuation, Digits, CharDelimiterSplit, Sequence.
 #pragma once
 
 #include "components.hpp"
