@@ -284,6 +284,8 @@ private slots:
         QCOMPARE(t.kind(), std::string("WordPiece"));
         QCOMPARE(t.encode("Hello worlds!").ids, (std::vector<int>{2, 5, 6, 7, 9, 3}));  // lowercased
         QCOMPARE(t.mask_token_id(), std::optional<int>(4));
+        // Naming the file instead of its folder loads the folder.
+        QCOMPARE(Tokenizer::load(d / "vocab.txt").encode("Hello worlds!").ids, (std::vector<int>{2, 5, 6, 7, 9, 3}));
         std::ofstream(d / "tokenizer_config.json") << R"({"do_lower_case": false, "model_max_length": 512})";
         t = Tokenizer::load(d);
         QCOMPARE(t.encode("Hello worlds!").ids, (std::vector<int>{2, 8, 6, 7, 9, 3}));  // cased

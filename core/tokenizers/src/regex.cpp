@@ -89,13 +89,19 @@ std::vector<Range> Regex::find_all(std::string_view text) const
         }
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(md);
         const std::size_t b = ov[0], e = ov[1];
+        std::size_t next = start;
         if (e > b) {
             out.emplace_back(b, e);
-            start = e;
-        } else {
-            if (b >= text.size()) break;
-            start = b + char_length(text, b);  // an empty match: step over one character
+            next = e;
+        } else if (b < text.size()) {
+            next = b + char_length(text, b);  // an empty match: step over one character
         }
+        // Always forward (\K can report a match that ends before it starts).
+        if (next <= start) {
+            if (start >= text.size()) break;
+            next = start + char_length(text, start);
+        }
+        start = next;
     }
     pcre2_match_data_free(md);
     return out;

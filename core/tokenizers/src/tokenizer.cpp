@@ -133,6 +133,11 @@ Tokenizer Tokenizer::load(const fs::path& path)
         return &holder;
     };
     json::Value config_holder;
+    // One of the older files (or the config) named instead of its folder: the folder.
+    const std::string name = path.filename().string();
+    if (!fs::is_directory(path, ec) &&
+        (name == "vocab.txt" || name == "vocab.json" || name == "merges.txt" || name == "tokenizer_config.json"))
+        return load(path.parent_path().empty() ? fs::path(".") : path.parent_path());
     if (!fs::is_directory(path, ec)) {
         auto impl = impl_from_json(read_file_capped(path), path.string());
         if (const json::Value* config = config_of(path.parent_path().empty() ? "." : path.parent_path(), config_holder))
