@@ -213,7 +213,7 @@ public:
                 if (prefixed)
                     t.erase(0, prefix_.size());
                 else
-                    t.insert(0, " ");
+                    t.insert(t.begin(), ' ');
             }
             if (cleanup_) cleanup(t);
         }

@@ -68,14 +68,14 @@ std::vector<Unit> NormalizedString::units() const
     return out;
 }
 
-void append_unit(std::string& text, std::vector<Range>& align, const Unit& u)
+void append_unit(std::string& text, std::vector<Span>& align, const Unit& u)
 {
     const std::size_t before = text.size();
     if (u.raw)
         text.push_back(static_cast<char>(u.cp));
     else
         utf8::append(text, u.cp);
-    align.insert(align.end(), text.size() - before, u.source);
+    align.insert(align.end(), text.size() - before, Span(u.source));
 }
 
 void NormalizedString::assign(const std::vector<Unit>& units)
@@ -87,11 +87,8 @@ void NormalizedString::assign(const std::vector<Unit>& units)
 
 void NormalizedString::prepend(std::string_view s)
 {
-    Range first{0, 0};
-    if (!align.empty()) {
-        // The whole first character: its bytes share one source.
-        first = align.front();
-    }
+    Span first{0, 0};
+    if (!align.empty()) first = align.front();  // the whole first character: its bytes share one source
     text.insert(0, s);
     align.insert(align.begin(), s.size(), first);
 }

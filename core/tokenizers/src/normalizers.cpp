@@ -149,7 +149,7 @@ public:
             out.align.insert(out.align.end(), s.align.begin() + static_cast<std::ptrdiff_t>(pos),
                              s.align.begin() + static_cast<std::ptrdiff_t>(m.first));
             out.text += content_;
-            out.align.insert(out.align.end(), content_.size(), s.original(m.first, m.second));
+            out.align.insert(out.align.end(), content_.size(), Span(s.original(m.first, m.second)));
             pos = m.second;
         }
         out.text.append(s.text, pos, std::string::npos);

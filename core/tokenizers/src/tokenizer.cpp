@@ -160,6 +160,8 @@ Tokenizer Tokenizer::load(const fs::path& path)
 Encoding Tokenizer::encode(std::string_view text, bool add_special_tokens) const
 {
     const Impl& m = *impl_;
+    if (text.size() >= (std::size_t{1} << 32))  // offsets are kept in 32 bits (Span)
+        throw std::invalid_argument("a text of " + std::to_string(text.size()) + " bytes: at most 4 GiB can be encoded at once");
     Encoding e;
     std::vector<Token> tokens;
     std::vector<NormalizedString> pieces;
