@@ -9,6 +9,6 @@ attnviz_add_test(test_transformer_checkpoint SOURCES core/test_transformer_check
 # `attnviz train-transformer` run as a user would (label cli).
 attnviz_add_test(test_train_transformer_cli SOURCES app/test_train_transformer_cli.cpp LIBS Qt6::Core)
 add_dependencies(test_train_transformer_cli attnviz)
-# The default induction run and its one-layer comparison (about 50 s natively; skipped under ASan).
+# The default induction run and its one-layer comparison (about 60 s natively; skipped under ASan).
 attnviz_add_test(test_transformer_training SOURCES core/test_transformer_training.cpp
                  LIBS attnviz::transformer LABELS core)

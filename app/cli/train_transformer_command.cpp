@@ -50,7 +50,7 @@ shell::OptionParser::Usage usage()
                 "  FILE       a text file at character level (a tab-separated sentence-pair file: its\n"
                 "             English side); its first 16 MB are read\n"
                 "\n"
-                "Defaults: induction 2 layers, 2 heads, embd 32, ctx 48, vocab 64, batch 32, 2500 steps, lr 0.003,\n"
+                "Defaults: induction 2 layers, 2 heads, embd 32, ctx 48, vocab 64, batch 32, 3500 steps, lr 0.001,\n"
                 "warm-up 100, weight decay 0, init std 0.08; copy/reverse/sort 2 layers, 4 heads, embd 64, ctx 24,\n"
                 "vocab 10, 1500 steps, lr 0.001; FILE the same at ctx 64, 2000 steps;\n"
                 "see docs/transformer-lab.md for each task's and the measured phase change.\n"),

@@ -147,8 +147,8 @@ LabConfig default_config(const std::string& task)
         c.ctx = 48;
         c.vocab = 64;
         c.batch = 32;
-        c.steps = 2500;
-        c.lr = 3e-3;
+        c.steps = 3500;
+        c.lr = 1e-3;
         c.warmup = 100;
         c.weight_decay = 0.0;
         c.init_std = 0.08;
