@@ -190,18 +190,15 @@ void MainWindow::buildMenus()
                                     tr("Open attention tensors exported from a real model: every "
                                        "layer and head (Ctrl+3)"));
     connect(inspector, &QAction::triggered, this, [this] { windows_->showInspector(); });
-    QAction* runner = makeAction(this, tr("&Model runner"), QKeySequence(tr("Ctrl+4")),
-                                 tr("Open a Hugging Face checkpoint folder, type text and see every "
-                                    "layer and head of its attention (Ctrl+4)"));
-    connect(runner, &QAction::triggered, this, [this] { windows_->showModelRunner(); });
-    windowMenu->addActions({modelWindow, inspector, runner});
-
-    // The Transformer lab (issue 15; Ctrl+4 in the issue, taken by the model runner for now).
-    QAction* lab = makeAction(this, tr("&Transformer lab"), QKeySequence(tr("Ctrl+5")),
+    QAction* lab = makeAction(this, tr("&Transformer lab"), QKeySequence(tr("Ctrl+4")),
                               tr("Train a small GPT and watch its attention heads form, an induction "
-                                 "head among them (Ctrl+5)"));
+                                 "head among them (Ctrl+4)"));
     connect(lab, &QAction::triggered, this, [this] { windows_->showTransformerLab(); });
-    windowMenu->addAction(lab);
+    QAction* runner = makeAction(this, tr("&Model runner"), QKeySequence(tr("Ctrl+5")),
+                                 tr("Open a Hugging Face checkpoint folder, type text and see every "
+                                    "layer and head of its attention (Ctrl+5)"));
+    connect(runner, &QAction::triggered, this, [this] { windows_->showModelRunner(); });
+    windowMenu->addActions({modelWindow, inspector, lab, runner});
 
     // ---- Help ----
     QMenu* help = menuBar()->addMenu(tr("&Help"));
