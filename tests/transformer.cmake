@@ -12,3 +12,6 @@ add_dependencies(test_train_transformer_cli attnviz)
 # The default induction run and its one-layer comparison (about 60 s natively; skipped under ASan).
 attnviz_add_test(test_transformer_training SOURCES core/test_transformer_training.cpp
                  LIBS attnviz::transformer LABELS core)
+# The lab's saved checkpoint run by the Hugging Face runner and tokenizer (issue 12).
+attnviz_add_test(test_lab_checkpoint_in_runner SOURCES core/test_lab_checkpoint_in_runner.cpp
+                 LIBS attnviz::transformer attnviz::hf attnviz::tokenizers LABELS core)
