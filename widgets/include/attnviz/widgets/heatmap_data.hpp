@@ -23,7 +23,7 @@ struct HeatmapExtra {
     // When `values` is empty: the hovered cell's entry, computed on demand (multi-head heads of
     // large problems keep no scores or logits; the core computes one entry). Must be cheap and
     // keep what it reads alive (capture the snapshot).
-    std::function<double(Index row, Index col)> at;
+    std::function<double(Index row, Index col)> at = {};
 };
 
 struct HeatmapData {
