@@ -164,7 +164,8 @@ void TestLessonsPanel::show_me_ticks_its_task_only()
     for (int t = cumulative ? 0 : task; t <= task; ++t) {
         QCOMPARE(panel()->runShowMe(t), QString());
         // The playground answers within a few events; a Show me that trains takes seconds.
-        QTRY_VERIFY_WITH_TIMEOUT(panel()->isTicked(t), window_->windows()->modelWindow() ? kTrainTimeoutMs : 10000);
+        const int timeoutMs = window_->windows()->modelWindow() ? kTrainTimeoutMs : 10000;  // a variable: QTRY pastes it
+        QTRY_VERIFY_WITH_TIMEOUT(panel()->isTicked(t), timeoutMs);
         // A training run started by Show me has ended (its model is in use); let the last values in.
         if (auto* w = window_->windows()->modelWindow())
             QTRY_VERIFY_WITH_TIMEOUT(!w->trainPanel()->isTraining(), kTrainTimeoutMs);
