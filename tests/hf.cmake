@@ -9,3 +9,6 @@ target_include_directories(test_hf_bad_input PRIVATE ${PROJECT_SOURCE_DIR}/core/
 
 # nn/infer.hpp's linear_forward (the packed kernel and its edges) against a double product.
 attnviz_add_test(test_nn_infer SOURCES core/test_nn_infer.cpp LIBS attnviz::nn)
+
+# Head ablation (issue 13) against the numpy reference with heads zeroed / mean-replaced.
+attnviz_add_test(test_hf_interventions SOURCES core/test_hf_interventions.cpp LIBS attnviz::hf LABELS core)

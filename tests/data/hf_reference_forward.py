@@ -135,6 +135,24 @@ def attend(q, k, v, causal):
     return a, np.transpose(ctx, (1, 0, 2)).reshape(q.shape[1], -1)
 
 
+# Head ablation (issue 13): {(layer, head): "zero" | "mean"}. A head's output is its (n, d) slice
+# of the context before the output projection: zeroed, or every row set to its mean over the n
+# positions. Set by `ablate` below; empty for the plain reference.
+ABLATE = {}
+
+
+def ablate(ctx, l, H):
+    n = ctx.shape[0]
+    d = ctx.shape[1] // H
+    ctx = ctx.copy()
+    for (layer, h), mode in ABLATE.items():
+        if layer != l:
+            continue
+        s = slice(h * d, (h + 1) * d)
+        ctx[:, s] = 0.0 if mode == "zero" else ctx[:, s].mean(axis=0, keepdims=True)
+    return ctx
+
+
 def heads(x, h):  # (n, h·d) → (h, n, d)
     n = x.shape[0]
     return np.transpose(x.reshape(n, h, -1), (1, 0, 2))
@@ -153,6 +171,7 @@ def gpt2_forward(c, W, ids):
         qkv = a @ g("attn.c_attn.weight") + g("attn.c_attn.bias")  # Conv1D: x W + b, W (in × out)
         q, k, v = np.split(qkv, 3, axis=-1)
         w, ctx = attend(heads(q, H), heads(k, H), heads(v, H), True)
+        ctx = ablate(ctx, l, H)
         atts.append(w)
         x = x + ctx @ g("attn.c_proj.weight") + g("attn.c_proj.bias")
         m = layer_norm(x, g("ln_2.weight"), g("ln_2.bias"), eps)
@@ -185,6 +204,7 @@ def bert_forward(c, W, ids):
         b = f"{p}encoder.layer.{l}."
         q, k, v = (heads(lin(x, b + "attention.self." + s), H) for s in ("query", "key", "value"))
         w, ctx = attend(q, k, v, False)
+        ctx = ablate(ctx, l, H)
         atts.append(w)
         x = ln(lin(ctx, b + "attention.output.dense") + x, b + "attention.output.LayerNorm")
         x = ln(lin(act(lin(x, b + "intermediate.dense")), b + "output.dense") + x, b + "output.LayerNorm")
@@ -244,6 +264,7 @@ def llama_forward(c, W, ids):
         k = k * cos + rotate_half(k) * sin
         k, v = np.repeat(k, H // Hkv, axis=0), np.repeat(v, H // Hkv, axis=0)  # repeat_kv
         w, ctx = attend(q, k, v, True)
+        ctx = ablate(ctx, l, H)
         atts.append(w)
         x = x + lin(ctx, b + "self_attn.o_proj")
         m = rms_norm(x, W[b + "post_attention_layernorm.weight"], eps)
@@ -393,8 +414,47 @@ def generate(root):
         write_safetensors(os.path.join(folder, "reference.safetensors"), ref, lambda _n: "F32")
 
 
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "generate":
-        generate(sys.argv[2])
+# Ablated references for existing fixtures: ablation.safetensors next to reference.safetensors,
+# tensors "<mode>.attentions" and "<mode>.logits" for each mode over the same ids, the heads
+# (as "L.H,…") in the metadata key "heads".
+ABLATION_FIXTURES = {"gpt2_f32": [(0, 1), (1, 0)], "llama_gqa_f32": [(0, 2), (1, 1), (1, 3)]}
+
+
+def generate_ablations(root):
+    global ABLATE
+    for name, heads_off in ABLATION_FIXTURES.items():
+        folder = os.path.join(root, name)
+        ids = read_safetensors(os.path.join(folder, "reference.safetensors"))["ids"].astype(np.int64)
+        out = {}
+        for mode in ("zero", "mean"):
+            ABLATE = {lh: mode for lh in heads_off}
+            atts, logits = reference(folder, ids)
+            out[mode + ".attentions"], out[mode + ".logits"] = atts, logits
+        ABLATE = {}
+        write_safetensors(os.path.join(folder, "ablation.safetensors"), out, lambda _n: "F32",
+                          {"heads": ",".join(f"{l}.{h}" for l, h in heads_off)})
+
+
+def main():
+    global ABLATE
+    a = sys.argv[1:]
+    if len(a) == 2 and a[0] == "generate":
+        generate(a[1])
+    elif len(a) == 2 and a[0] == "generate-ablations":
+        generate_ablations(a[1])
+    elif len(a) >= 2 and a[0] == "print":
+        # print FOLDER IDS [--ablate L.H,…] [--mean]: the top token after the last id (by hand).
+        mode = "mean" if "--mean" in a else "zero"
+        if "--ablate" in a:
+            spec = a[a.index("--ablate") + 1]
+            ABLATE = {tuple(int(x) for x in item.split(".")): mode for item in spec.split(",")}
+        ids = [int(x) for x in a[2].split(",")] if len(a) > 2 and not a[2].startswith("--") else [1, 2, 3]
+        atts, logits = reference(a[1], np.asarray(ids))
+        print(int(np.argmax(logits[-1])))
     else:
-        sys.exit("usage: hf_reference_forward.py generate OUTDIR")
+        sys.exit("usage: hf_reference_forward.py generate OUTDIR | generate-ablations OUTDIR | "
+                 "print FOLDER IDS [--ablate L.H,...] [--mean]")
+
+
+if __name__ == "__main__":
+    main()

@@ -16,6 +16,7 @@
 //   cls.predictions.transform.dense (E × E, E), cls.predictions.transform.LayerNorm (E),
 //   cls.predictions.decoder.weight (V × E) (optional), cls.predictions.bias (V)
 #include "architecture.hpp"
+#include "interventions_apply.hpp"
 
 #include "attnviz/core/nn/activation.hpp"
 
@@ -128,6 +129,7 @@ public:
         nn::AttentionShape a{n, H_, H_, E_ / H_, false, 0.0};
         nn::attention_forward<float>(s.q, s.k, s.v, a, s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n,
                                      s.context);
+        ablate_heads(l, E_ / H_, s);
         project(s.context, y.o, y.o_b, s.projected, s.scratch);
         s.hidden += s.projected;
         nn::layer_norm_forward<float>(s.hidden, y.attn_norm.gamma.data(), y.attn_norm.beta.data(), eps_, s.hidden);

@@ -12,6 +12,7 @@
 //   h.{l}.mlp.c_fc.weight (E × F) .bias (F), h.{l}.mlp.c_proj.weight (F × E) .bias (E)
 //   ln_f.{weight,bias} (E); lm_head.weight (V × E) when saved untied.
 #include "architecture.hpp"
+#include "interventions_apply.hpp"
 
 #include "attnviz/core/nn/activation.hpp"
 
@@ -102,6 +103,7 @@ public:
         nn::AttentionShape a{n, H_, H_, E / H_, true, 0.0};
         nn::attention_forward<float>(s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), a,
                                      s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n, s.context);
+        ablate_heads(l, E / H_, s);
         project(s.context, y.proj_w, y.proj_b, s.projected, s.scratch, true);
         s.hidden += s.projected;
         nn::layer_norm_forward<float>(s.hidden, y.ln2_w.data(), y.ln2_b.data(), eps_, s.normed);

@@ -14,6 +14,7 @@
 //   model.layers.{l}.mlp.gate_proj.weight (F × E), up_proj (F × E), down_proj (E × F)
 //   model.norm.weight (E); lm_head.weight (V × E), or tied to embed_tokens.
 #include "architecture.hpp"
+#include "interventions_apply.hpp"
 
 #include "attnviz/core/nn/activation.hpp"
 #include "attnviz/core/nn/rotary.hpp"
@@ -194,6 +195,7 @@ public:
         nn::AttentionShape a{n, H_, Hkv_, d_, true, 0.0};
         nn::attention_forward<float>(s.q, s.k, s.v, a, s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n,
                                      s.context);
+        ablate_heads(l, d_, s);
         project(s.context, y.o, y.o_b, s.projected, s.scratch);
         s.hidden += s.projected;
         nn::rms_norm_forward<float>(s.hidden, y.post_norm.data(), eps_, s.normed);

@@ -6,6 +6,7 @@
 // from the kit's forward-only functions (nn/infer.hpp) over the mapped weights.
 #pragma once
 
+#include "attnviz/core/hf/interventions.hpp"
 #include "attnviz/core/hf/model.hpp"
 #include "attnviz/core/nn/infer.hpp"
 #include "config.hpp"
@@ -24,6 +25,7 @@ struct ForwardState {
     Mat hidden;              // (n × E) the residual stream after the steps run so far
     float* attentions = nullptr;  // (L × H × n × n): layer l's heads at l·H·n·n
     Scratch scratch;         // converted float16 / bfloat16 weights, one matrix at a time
+    const std::vector<HeadAblation>* ablations = nullptr;  // heads switched off (checked), or none
     // Per-layer temporaries, reused from layer to layer.
     Mat normed;              // (n × E)
     Mat qkv;                 // (n × 3E) GPT-2's fused projection

@@ -137,6 +137,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
         std::iota(asked.begin(), asked.end(), 0);
     }
     if (!info.has_lm_head) asked.clear();
+    check_ablations(options.ablate, info.layers, info.heads);
 
     const auto start = std::chrono::steady_clock::now();
     RunResult r;
@@ -148,6 +149,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     ForwardState s;
     s.n = n;
     s.attentions = attentions->data();
+    if (!options.ablate.empty()) s.ablations = &options.ablate;
     auto check_cancel = [&] {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     };

@@ -9,6 +9,7 @@
 // caller's job (attnviz::tokenizers); the model takes ids.
 #pragma once
 
+#include "attnviz/core/hf/interventions.hpp"
 #include "attnviz/core/inspect/attention_stack.hpp"
 
 #include <atomic>
@@ -42,6 +43,8 @@ struct RunOptions {
     // or all with all_positions; masked LM: all). Each in [0, n). E.g. the [MASK] positions.
     std::optional<std::vector<int>> lm_positions;
     bool keep_logits = false;    // fill RunResult::logits (tests, logit lens later)
+    // Heads switched off (interventions.hpp), each layer in [0, layers) and head in [0, heads).
+    std::vector<HeadAblation> ablate;
     // Polled between layers; when it reads true, run() throws Cancelled.
     const std::atomic<bool>* cancel = nullptr;
     // Called after each layer with the number done (1 … layers), on the running thread.

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Interventions on a Hugging Face model's forward (issue 13): switching heads off. A head's
+// output is its slice of the attention context, (n × head_dim) columns h·d … (h+1)·d of the
+// (n × H·d) matrix that goes into the output projection; ablation rewrites that slice before
+// the projection, so the head's contribution to the residual stream is gone (zero) or is the
+// same for every position (mean). The attention weights reported are unchanged for the ablated
+// head itself; later layers' weights change through the residual stream.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+namespace attnviz::hf {
+
+enum class AblationMode {
+    Zero,  // the head's output is 0 before the output projection
+    Mean,  // replaced by its mean output over the sequence (all n positions), at every position
+};
+
+struct HeadAblation {
+    int layer = 0;
+    int head = 0;
+    AblationMode mode = AblationMode::Zero;
+    friend bool operator==(const HeadAblation&, const HeadAblation&) = default;
+};
+
+// Throws std::invalid_argument naming the first (layer, head) outside layers × heads.
+void check_ablations(std::span<const HeadAblation> ablations, int layers, int heads);
+
+// "L.H,L.H,…" (e.g. "0.3,5.1") → zero ablations; throws std::invalid_argument with a
+// one-line message for anything malformed (empty items, signs, junk, numbers past int).
+// Ranges are checked against the model by check_ablations.
+std::vector<HeadAblation> parse_ablations(const std::string& text, AblationMode mode = AblationMode::Zero);
+
+}  // namespace attnviz::hf

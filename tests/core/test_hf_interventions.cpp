@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// attnviz::hf head ablation against the independent numpy reference: tests/data/hf/{gpt2_f32,
+// llama_gqa_f32}/ablation.safetensors hold the attentions and logits of
+// tests/data/hf_reference_forward.py with the heads named in its "heads" metadata zeroed
+// ("zero.*") or replaced by their mean over the sequence ("mean.*") before the output
+// projection (regenerate: /usr/bin/python3 tests/data/hf_reference_forward.py
+// generate-ablations tests/data/hf). The Llama fixture is GQA (4 query heads over 2 KV heads):
+// ablation acts on query heads, not on the shared key/value heads.
+#include "attnviz/core/hf/interventions.hpp"
+#include "attnviz/core/hf/model.hpp"
+#include "attnviz/core/io/safetensors.hpp"
+
+#include <QTest>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+
+using namespace attnviz;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path fixture(const std::string& name) { return fs::path(ATTNVIZ_TEST_DATA_DIR) / "hf" / name; }
+
+// As in test_hf_reference: largest |a − b| over max(1, largest |b|). float32 against a float64
+// reference over two tiny layers is ~1e-6; a missed or misplaced ablation gives > 1e-2.
+double relative_error(const float* a, const std::vector<float>& b)
+{
+    double err = 0.0, scale = 1.0;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        err = std::max(err, std::abs(static_cast<double>(a[i]) - b[i]));
+        scale = std::max(scale, std::abs(static_cast<double>(b[i])));
+    }
+    return err / scale;
+}
+
+constexpr double kTolerance = 1e-5;
+
+}  // namespace
+
+class TestHfInterventions : public QObject {
+    Q_OBJECT
+
+private slots:
+    void ablation_matches_reference_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("mode");
+        for (const char* n : {"gpt2_f32", "llama_gqa_f32"})
+            for (const char* m : {"zero", "mean"}) QTest::newRow((std::string(n) + "/" + m).c_str()) << n << m;
+    }
+    void ablation_matches_reference()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, mode);
+        const fs::path folder = fixture(name.toStdString());
+        const io::SafetensorsFile ref(folder / "reference.safetensors");
+        const io::SafetensorsFile abl(folder / "ablation.safetensors");
+        std::vector<int> ids;
+        for (float f : ref.read_float("ids")) ids.push_back(static_cast<int>(f));
+        const auto heads = abl.metadata().at("heads");
+        const auto m = mode == "zero" ? hf::AblationMode::Zero : hf::AblationMode::Mean;
+        const auto model = hf::Model::open(folder);
+
+        hf::RunOptions o;
+        o.keep_logits = true;
+        std::vector<int> all(ids.size());
+        for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+        o.lm_positions = all;
+        o.ablate = hf::parse_ablations(heads, m);
+        QVERIFY(o.ablate.size() >= 2);
+        const hf::RunResult r = model->run(ids, o);
+        const std::string p = mode.toStdString() + ".";
+        const double att = relative_error(r.attentions->data(), abl.read_float(p + "attentions"));
+        const double lg = relative_error(r.logits.data(), abl.read_float(p + "logits"));
+        QVERIFY2(att <= kTolerance, qPrintable(QString("attention error %1").arg(att)));
+        QVERIFY2(lg <= kTolerance, qPrintable(QString("logit error %1").arg(lg)));
+        // The ablation changes the logits (else the test would guard nothing).
+        const double plain = relative_error(r.logits.data(), ref.read_float("logits"));
+        QVERIFY2(plain > 1e-3, qPrintable(QString("ablated logits equal the plain ones (%1)").arg(plain)));
+    }
+
+    void no_ablation_is_the_plain_run()
+    {
+        const auto model = hf::Model::open(fixture("gpt2_f32"));
+        const std::vector<int> ids{1, 2, 3, 4};
+        hf::RunOptions o;
+        o.keep_logits = true;
+        const hf::RunResult a = model->run(ids, o);
+        o.ablate = {};
+        const hf::RunResult b = model->run(ids, o);
+        QVERIFY(*a.attentions == *b.attentions);  // the same code path: exact
+        QVERIFY(a.logits == b.logits);
+    }
+
+    void parse_and_check()
+    {
+        using hf::HeadAblation;
+        QCOMPARE(hf::parse_ablations("0.3"), (std::vector<HeadAblation>{{0, 3}}));
+        QCOMPARE(hf::parse_ablations("1.0,11.7", hf::AblationMode::Mean),
+                 (std::vector<HeadAblation>{{1, 0, hf::AblationMode::Mean}, {11, 7, hf::AblationMode::Mean}}));
+        for (const char* bad : {"", "1", "1.", ".1", "a.b", "1.2,", "1.2,,3.4", "-1.0", "1.+2", "1.2.3", "1 .2",
+                                "99999999999.0"})
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, hf::parse_ablations(bad));
+        const auto model = hf::Model::open(fixture("llama_gqa_f32"));  // 2 layers × 4 heads
+        for (const HeadAblation& bad : {HeadAblation{2, 0}, HeadAblation{0, 4}, HeadAblation{-1, 0}}) {
+            hf::RunOptions o;
+            o.ablate = {bad};
+            try {
+                model->run(std::vector<int>{1, 2}, o);
+                QFAIL("an ablation out of range was accepted");
+            } catch (const std::invalid_argument& e) {
+                QVERIFY2(std::string(e.what()).find("2 layers × 4 heads") != std::string::npos, e.what());
+            }
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHfInterventions)
+#include "test_hf_interventions.moc"
