@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz run --model DIR (--text T | --ids 1,2,…) [--top K] [--all-positions] [--threads N]
-// [--save-attentions F.safetensors] [--compact]`: one forward of a Hugging Face checkpoint over
+// [--save-attentions F.safetensors] [--ablate L.H,…] [--compact]`: one forward of a Hugging Face checkpoint over
 // the text or the ids; prints one JSON object (the model, the input's ids and tokens, the
 // language-model head's top K, the time) and optionally saves every attention in the
 // inspector's own safetensors format.
@@ -31,7 +31,8 @@ shell::OptionParser::Usage usage()
 {
     return {QStringLiteral("run"), QStringLiteral("attnviz run"),
             QStringLiteral("attnviz run --model DIR (--text T | --ids 1,2,...) [--top K] [--all-positions]\n"
-                           "                   [--threads N] [--save-attentions F.safetensors] [--compact]"),
+                           "                   [--threads N] [--save-attentions F.safetensors] [--ablate L.H,...]\n"
+                           "                   [--compact]"),
             QStringLiteral(
                 "Runs a Hugging Face checkpoint (a folder with config.json and model.safetensors, as\n"
                 "save_pretrained writes it; model_type gpt2, bert, llama, mistral or qwen2) over the text or\n"
@@ -44,6 +45,10 @@ shell::OptionParser::Usage usage()
                 "  positions                        each position's top K: masked LMs always, causal LMs\n"
                 "                                   with --all-positions\n"
                 "  timing                           forward_seconds: the forward and the LM head\n"
+                "  ablated                          with --ablate: the heads switched off, [\"L.H\", ...]\n"
+                "With --ablate, the heads named (layer.head, from 0) have their output zeroed before the\n"
+                "attention's output projection, and every distribution and attention reported is the\n"
+                "ablated model's.\n"
                 "The text is tokenized with the folder's tokenizer.json, vocab.json + merges.txt or\n"
                 "vocab.txt, special tokens added as Hugging Face adds them by default.\n"),
             QStringLiteral("Limits: the input is at most the model's positions (n_positions or\n"
@@ -53,7 +58,8 @@ shell::OptionParser::Usage usage()
 }
 
 struct Request {
-    QString model, text, ids, save;
+    QString model, text, ids, save, ablate;
+    std::vector<hf::HeadAblation> ablations;
     int top = 5;
     int threads = 0;  // 0: the core's default
     bool from_text = false;  // --text was given (possibly empty); else --ids
@@ -110,6 +116,7 @@ int run_model(const Request& r)
     hf::RunOptions options;
     options.top_k = r.top;
     options.all_positions = r.all_positions;
+    options.ablate = r.ablations;
     const hf::RunResult result = m.model->run(in.ids, options);
     if (!r.save.isEmpty()) hf::save_attentions(result, in.tokens, r.save.toStdString());
 
@@ -134,6 +141,12 @@ int run_model(const Request& r)
     timing["forward_seconds"] = result.forward_seconds;
     out["timing"] = std::move(timing);
     if (!r.save.isEmpty()) out["saved_attentions"] = r.save.toStdString();
+    if (!r.ablations.empty()) {
+        json::Array heads;
+        for (const hf::HeadAblation& a : r.ablations)
+            heads.emplace_back(std::to_string(a.layer) + "." + std::to_string(a.head));
+        out["ablated"] = std::move(heads);
+    }
     if (!print_json(out, r.compact ? -1 : 2))
         return shell::report_failure(QStringLiteral("run"), "could not write to standard output");
     return shell::kExitOk;
@@ -159,6 +172,8 @@ int run_run(const QStringList& args)
                  QStringLiteral("threads for the matrix products (default: the machine's cores)"))
         .text(QStringLiteral("--save-attentions"), QStringLiteral("F"), &r.save,
               QStringLiteral("write every layer's attention to F (.safetensors, the inspector's format)"))
+        .text(QStringLiteral("--ablate"), QStringLiteral("L.H,..."), &r.ablate,
+              QStringLiteral("switch these heads off (output zeroed before the output projection)"))
         .flag(QStringLiteral("--compact"), &r.compact, QStringLiteral("print the result on one line (default: indented)"))
         .noPositionals();
 
@@ -170,6 +185,13 @@ int run_run(const QStringList& args)
             throw std::invalid_argument("--save-attentions: " + r.save.toStdString() +
                                         " must end in .safetensors (the inspector's format)");
         r.from_text = text;
+        if (parsed.wasGiven(QStringLiteral("--ablate"))) {
+            try {
+                r.ablations = hf::parse_ablations(r.ablate.toStdString());
+            } catch (const std::invalid_argument& e) {
+                throw std::invalid_argument(std::string("--ablate: ") + e.what());
+            }
+        }
         return run_model(r);
     });
 }
