@@ -31,7 +31,6 @@ constexpr CommandEntry kCommands[] = {
     {"train-transformer", "train the Transformer lab's GPT-2 model on a task or text, print JSON", run_train_transformer},
     {"translate", "translate sentences with a trained model, print JSON per sentence", run_translate},
     {"run", "run a Hugging Face checkpoint over text or token ids, print JSON", run_run},
-    {"run", "run a Hugging Face checkpoint over text or token ids, print JSON", run_run},
     {"tokenize", "encode text with a Hugging Face tokenizer, print JSON per text", run_tokenize},
     {"screenshot", "render the GUI (or one panel) offscreen to a PNG", run_screenshot},
 };
@@ -47,8 +46,6 @@ QString usage_text()
         << "  attnviz                 open the GUI on the default example\n"
         << "  attnviz FILE            open a session (.json), attention tensors (.npy,\n"
         << "                          .safetensors) or a seq2seq model in the GUI\n"
-        << "  attnviz DIR             open a Hugging Face checkpoint folder (or its config.json)\n"
-        << "                          in the model window\n"
         << "  attnviz DIR             open a Hugging Face checkpoint folder (or its config.json)\n"
         << "                          in the model window\n"
         << "  attnviz COMMAND [ARGS]  run a command-line mode\n"
