@@ -95,6 +95,70 @@ private slots:
         QVERIFY(a.logits == b.logits);
     }
 
+    // The lens after the last layer reads the same rows through the same finish() and lm_head()
+    // with the same number of rows (every position) as the model's own prediction: finish() is
+    // row-wise and the head's product is over the same m rows, so the top K compare exactly.
+    void logit_lens_last_layer_is_the_prediction_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"gpt2_f32", "llama_gqa_f32", "qwen2_bf16", "bert_mlm_f32"}) QTest::newRow(n) << n;
+    }
+    void logit_lens_last_layer_is_the_prediction()
+    {
+        QFETCH(QString, name);
+        const auto model = hf::Model::open(fixture(name.toStdString()));
+        const std::vector<int> ids{3, 1, 4, 1, 5, 9};
+        hf::RunOptions o;
+        o.top_k = 4;
+        o.all_positions = true;
+        o.logit_lens = true;
+        const hf::RunResult r = model->run(ids, o);
+        const int L = model->info().layers;
+        QCOMPARE(r.logit_lens.size(), static_cast<std::size_t>(L));
+        QCOMPARE(r.logit_lens_positions, (std::vector<int>{0, 1, 2, 3, 4, 5}));
+        QCOMPARE(r.positions.size(), ids.size());
+        for (std::size_t p = 0; p < ids.size(); ++p) {
+            const auto& lens = r.logit_lens.back()[p];
+            QCOMPARE(lens.size(), std::size_t{4});
+            for (std::size_t k = 0; k < 4; ++k) {
+                QCOMPARE(lens[k].id, r.positions[p][k].id);
+                QVERIFY(lens[k].probability == r.positions[p][k].probability);
+            }
+        }
+        // The first layer reads something else: some position's list differs.
+        bool differs = false;
+        for (std::size_t p = 0; p < ids.size(); ++p)
+            for (std::size_t k = 0; k < 4; ++k)
+                differs |= r.logit_lens.front()[p][k].id != r.positions[p][k].id ||
+                           r.logit_lens.front()[p][k].probability != r.positions[p][k].probability;
+        QVERIFY(differs);
+        // Chosen positions: the same lists, in the order asked.
+        o.logit_lens_positions = {5, 2};
+        const hf::RunResult some = model->run(ids, o);
+        QCOMPARE(some.logit_lens.size(), static_cast<std::size_t>(L));
+        QCOMPARE(some.logit_lens[0].size(), std::size_t{2});
+        QCOMPARE(some.logit_lens[0][0].front().id, r.logit_lens[0][5].front().id);
+        QCOMPARE(some.logit_lens[0][1].front().id, r.logit_lens[0][2].front().id);
+    }
+
+    void logit_lens_refusals()
+    {
+        const auto bare = hf::Model::open(fixture("bert_base_f32"));  // no MLM head
+        hf::RunOptions o;
+        o.logit_lens = true;
+        try {
+            bare->run(std::vector<int>{1, 2}, o);
+            QFAIL("a logit lens without an LM head was accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(std::string(e.what()).find("BERT") != std::string::npos, e.what());
+        }
+        const auto gpt2 = hf::Model::open(fixture("gpt2_f32"));
+        o.logit_lens_positions = {2};
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, gpt2->run(std::vector<int>{1, 2}, o));
+        // Without the option nothing is computed.
+        QVERIFY(gpt2->run(std::vector<int>{1, 2}).logit_lens.empty());
+    }
+
     void parse_and_check()
     {
         using hf::HeadAblation;

@@ -5,6 +5,7 @@
 #include "attnviz/core/hf/model.hpp"
 
 #include "architecture.hpp"
+#include "logit_lens.hpp"
 
 #include <Eigen/Core>
 
@@ -25,25 +26,7 @@ namespace {
 // longest input that fits rather than exhausting memory.
 constexpr double kMaxAttentionBytes = 8.0 * 1024 * 1024 * 1024;
 
-std::vector<TopToken> top_k(const float* logits, Eigen::Index V, int k)
-{
-    // Probabilities by a max-shifted softmax, the sum in double.
-    const float mx = *std::max_element(logits, logits + V);
-    double sum = 0.0;
-    for (Eigen::Index j = 0; j < V; ++j) sum += std::exp(static_cast<double>(logits[j]) - mx);
-    const int kk = static_cast<int>(std::min<Eigen::Index>(std::max(k, 0), V));
-    std::vector<int> idx(static_cast<std::size_t>(V));
-    std::iota(idx.begin(), idx.end(), 0);
-    std::partial_sort(idx.begin(), idx.begin() + kk, idx.end(), [&](int a, int b) {
-        return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
-    });
-    std::vector<TopToken> out;
-    for (int i = 0; i < kk; ++i) {
-        const int id = idx[static_cast<std::size_t>(i)];
-        out.push_back({id, static_cast<float>(std::exp(static_cast<double>(logits[id]) - mx) / sum)});
-    }
-    return out;
-}
+std::vector<TopToken> top_k(const float* logits, Eigen::Index V, int k) { return top_tokens(logits, V, k); }
 
 }  // namespace
 
@@ -138,6 +121,21 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     }
     if (!info.has_lm_head) asked.clear();
     check_ablations(options.ablate, info.layers, info.heads);
+    std::vector<int> lens_positions;
+    if (options.logit_lens) {
+        if (!info.has_lm_head)
+            throw std::invalid_argument("the logit lens needs a language-model head; this " + info.architecture +
+                                        " checkpoint has none");
+        lens_positions = options.logit_lens_positions;
+        if (lens_positions.empty()) {
+            lens_positions.resize(static_cast<std::size_t>(n));
+            std::iota(lens_positions.begin(), lens_positions.end(), 0);
+        }
+        for (int p : lens_positions)
+            if (p < 0 || p >= n)
+                throw std::invalid_argument("logit lens position " + std::to_string(p) + " is outside 0 … " +
+                                            std::to_string(n - 1));
+    }
 
     const auto start = std::chrono::steady_clock::now();
     RunResult r;
@@ -158,10 +156,15 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     for (int l = 0; l < info.layers; ++l) {
         check_cancel();
         arch_->layer(l, s);
+        if (options.logit_lens) {
+            r.logit_lens.emplace_back();
+            logit_lens_rows(*arch_, s.hidden, lens_positions, options.top_k, s.scratch, r.logit_lens.back());
+        }
         if (options.progress) options.progress(l + 1);
     }
     arch_->finish(s);
     r.attentions = std::move(attentions);
+    r.logit_lens_positions = std::move(lens_positions);
 
     if (info.has_lm_head) {
         std::set<int> rows(asked.begin(), asked.end());

@@ -45,6 +45,11 @@ struct RunOptions {
     bool keep_logits = false;    // fill RunResult::logits (tests, logit lens later)
     // Heads switched off (interventions.hpp), each layer in [0, layers) and head in [0, heads).
     std::vector<HeadAblation> ablate;
+    // The logit lens: after every layer, the top K read from the residual stream at these
+    // positions (empty: all) through the final norm and the LM head (BERT: its MLM head).
+    // Needs info().has_lm_head; positions in [0, n).
+    bool logit_lens = false;
+    std::vector<int> logit_lens_positions;
     // Polled between layers; when it reads true, run() throws Cancelled.
     const std::atomic<bool>* cancel = nullptr;
     // Called after each layer with the number done (1 … layers), on the running thread.
@@ -69,6 +74,10 @@ struct RunResult {
     // logit_positions[r].
     std::vector<int> logit_positions;
     std::vector<float> logits;
+    // With RunOptions::logit_lens: logit_lens[l][i] = the top K after layer l at position
+    // logit_lens_positions[i]. The last layer's equals the model's own prediction.
+    std::vector<int> logit_lens_positions;
+    std::vector<std::vector<std::vector<TopToken>>> logit_lens;
     double forward_seconds = 0.0;  // the forward and the LM head, not the opening
 };
 
