@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz run --model DIR (--text T | --ids 1,2,…) [--top K] [--all-positions] [--threads N]
-// [--save-attentions F.safetensors] [--ablate L.H,…] [--compact]`: one forward of a Hugging Face checkpoint over
+// [--save-attentions F.safetensors] [--ablate L.H,…] [--logit-lens] [--compact]`: one forward of a Hugging Face checkpoint over
 // the text or the ids; prints one JSON object (the model, the input's ids and tokens, the
 // language-model head's top K, the time) and optionally saves every attention in the
 // inspector's own safetensors format.
@@ -32,7 +32,7 @@ shell::OptionParser::Usage usage()
     return {QStringLiteral("run"), QStringLiteral("attnviz run"),
             QStringLiteral("attnviz run --model DIR (--text T | --ids 1,2,...) [--top K] [--all-positions]\n"
                            "                   [--threads N] [--save-attentions F.safetensors] [--ablate L.H,...]\n"
-                           "                   [--compact]"),
+                           "                   [--logit-lens] [--compact]"),
             QStringLiteral(
                 "Runs a Hugging Face checkpoint (a folder with config.json and model.safetensors, as\n"
                 "save_pretrained writes it; model_type gpt2, bert, llama, mistral or qwen2) over the text or\n"
@@ -49,6 +49,11 @@ shell::OptionParser::Usage usage()
                 "With --ablate, the heads named (layer.head, from 0) have their output zeroed before the\n"
                 "attention's output projection, and every distribution and attention reported is the\n"
                 "ablated model's.\n"
+                "  logit_lens                       with --logit-lens (an addition of attnviz, not a Hugging\n"
+                "                                   Face output): per layer, per position, the top K read\n"
+                "                                   from the residual stream after that layer through the\n"
+                "                                   final norm and the LM head (BERT: its MLM head),\n"
+                "                                   [[[{id, token, probability}]]]\n"
                 "The text is tokenized with the folder's tokenizer.json, vocab.json + merges.txt or\n"
                 "vocab.txt, special tokens added as Hugging Face adds them by default.\n"),
             QStringLiteral("Limits: the input is at most the model's positions (n_positions or\n"
@@ -63,7 +68,7 @@ struct Request {
     int top = 5;
     int threads = 0;  // 0: the core's default
     bool from_text = false;  // --text was given (possibly empty); else --ids
-    bool all_positions = false, compact = false;
+    bool all_positions = false, compact = false, logit_lens = false;
 };
 
 // The float's shortest decimal form, as a double (0.1f prints as 0.1).
@@ -117,6 +122,7 @@ int run_model(const Request& r)
     options.top_k = r.top;
     options.all_positions = r.all_positions;
     options.ablate = r.ablations;
+    options.logit_lens = r.logit_lens;
     const hf::RunResult result = m.model->run(in.ids, options);
     if (!r.save.isEmpty()) hf::save_attentions(result, in.tokens, r.save.toStdString());
 
@@ -136,6 +142,15 @@ int run_model(const Request& r)
         positions.reserve(result.positions.size());
         for (const auto& p : result.positions) positions.push_back(top_list(m, p));
         out["positions"] = std::move(positions);
+    }
+    if (r.logit_lens) {
+        json::Array layers;
+        for (const auto& layer : result.logit_lens) {
+            json::Array positions;
+            for (const auto& p : layer) positions.push_back(top_list(m, p));
+            layers.emplace_back(std::move(positions));
+        }
+        out["logit_lens"] = std::move(layers);
     }
     json::Value timing = json::Object{};
     timing["forward_seconds"] = result.forward_seconds;
@@ -174,6 +189,8 @@ int run_run(const QStringList& args)
               QStringLiteral("write every layer's attention to F (.safetensors, the inspector's format)"))
         .text(QStringLiteral("--ablate"), QStringLiteral("L.H,..."), &r.ablate,
               QStringLiteral("switch these heads off (output zeroed before the output projection)"))
+        .flag(QStringLiteral("--logit-lens"), &r.logit_lens,
+              QStringLiteral("add logit_lens: each layer's top K at every position (attnviz's addition)"))
         .flag(QStringLiteral("--compact"), &r.compact, QStringLiteral("print the result on one line (default: indented)"))
         .noPositionals();
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz run`'s interventions (issue 13) as a user runs them: --ablate's distributions are the
 // core's ablated run's (the core's ablation itself is checked against the numpy reference in
-// test_hf_interventions); bad --ablate values exit 2 with one line.
+// test_hf_interventions); bad --ablate values exit 2 with one line; --logit-lens's lists are the
+// core's.
 #include "attnviz_process.hpp"
 
 #include "attnviz/core/hf/model.hpp"
@@ -11,6 +12,7 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <cmath>
 #include <vector>
 
 namespace {
@@ -84,11 +86,50 @@ private slots:
         expect_bad_input(run({"--model", kGpt2Ids, "--ids", "1,2", "--ablate", "0.0,1.2"}), "1.2");
     }
 
+    // --logit-lens: layers × positions × K, the core's lists; the last layer's is the prediction.
+    void logit_lens()
+    {
+        const Run r = run({"--model", kGpt2Ids, "--ids", "5,70,200", "--logit-lens", "--top", "3", "--threads", "1",
+                           "--compact"});
+        QCOMPARE(r.exit_code, 0);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        const QJsonArray lens = o.value("logit_lens").toArray();
+        hf::set_threads(1);
+        const auto model = hf::Model::open(kGpt2Ids.toStdString());
+        hf::RunOptions opt;
+        opt.top_k = 3;
+        opt.logit_lens = true;
+        const hf::RunResult core = model->run(std::vector<int>{5, 70, 200}, opt);
+        QCOMPARE(lens.size(), qsizetype{2});
+        for (qsizetype l = 0; l < 2; ++l) {
+            const QJsonArray positions = lens[l].toArray();
+            QCOMPARE(positions.size(), qsizetype{3});
+            for (qsizetype p = 0; p < 3; ++p)
+                compare_top(positions[p].toArray(),
+                            core.logit_lens[static_cast<std::size_t>(l)][static_cast<std::size_t>(p)]);
+        }
+        // The last layer's lens at the last position is the prediction. The lens's head product runs
+        // over 3 rows and `next`'s over 1, whose kernels may round differently: the ids agree and
+        // the probabilities to float32 rounding (1e-6).
+        const QJsonArray last = lens[1].toArray()[2].toArray();
+        for (qsizetype k = 0; k < 3; ++k) {
+            QCOMPARE(last[k].toObject().value("id").toInt(), core.next[static_cast<std::size_t>(k)].id);
+            QVERIFY(std::abs(last[k].toObject().value("probability").toDouble() -
+                             core.next[static_cast<std::size_t>(k)].probability) < 1e-6);
+        }
+        const Run plain = run({"--model", kGpt2Ids, "--ids", "5", "--compact"});
+        QVERIFY(!QJsonDocument::fromJson(plain.out).object().contains("logit_lens"));
+        // A checkpoint without an LM head is refused by name.
+        expect_bad_input(run({"--model", ATTNVIZ_TEST_DATA_DIR "/hf/bert_base_f32", "--ids", "1,2", "--logit-lens"}),
+                         "BERT");
+    }
+
     void help_names_ablate()
     {
         const Run r = run({"--help"});
         QCOMPARE(r.exit_code, 0);
         QVERIFY(r.out.contains("--ablate") && r.out.contains("ablated"));
+        QVERIFY(r.out.contains("--logit-lens") && r.out.contains("logit_lens"));
     }
 };
 
