@@ -5,10 +5,12 @@
 // ("zero.*") or replaced by their mean over the sequence ("mean.*") before the output
 // projection (regenerate: /usr/bin/python3 tests/data/hf_reference_forward.py
 // generate-ablations tests/data/hf). The Llama fixture is GQA (4 query heads over 2 KV heads):
-// ablation acts on query heads, not on the shared key/value heads.
+// ablation acts on query heads, not on the shared key/value heads. Also: attention row overrides
+// (an unchanged row changes nothing, a one-hot row gives the value vector) and the logit lens.
 #include "attnviz/core/hf/interventions.hpp"
 #include "attnviz/core/hf/model.hpp"
 #include "attnviz/core/io/safetensors.hpp"
+#include "architecture.hpp"  // core/hf/src: the per-layer steps, to look at a head's output
 
 #include <QTest>
 
@@ -157,6 +159,91 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, gpt2->run(std::vector<int>{1, 2}, o));
         // Without the option nothing is computed.
         QVERIFY(gpt2->run(std::vector<int>{1, 2}).logit_lens.empty());
+    }
+
+    // An override equal to the original row changes nothing beyond rounding: the row is divided
+    // by its sum (1 to within ~1e-7) and the head's output re-summed in double instead of the
+    // kernel's float order, so attentions and logits agree to 1e-6 relative.
+    void override_with_the_original_row_changes_nothing()
+    {
+        for (const char* name : {"gpt2_f32", "llama_gqa_f32", "bert_mlm_f32"}) {
+            const auto model = hf::Model::open(fixture(name));
+            const std::vector<int> ids{3, 1, 4, 1, 5};
+            const int n = 5, H = model->info().heads;
+            hf::RunOptions o;
+            o.keep_logits = true;
+            o.all_positions = true;
+            const hf::RunResult plain = model->run(ids, o);
+            const int l = 0, h = H - 1, i = 3;
+            const float* row = plain.attentions->data() + ((l * H + h) * n + i) * n;
+            o.override_rows = {{l, h, i, std::vector<float>(row, row + n)}};
+            const hf::RunResult same = model->run(ids, o);
+            const double att = relative_error(same.attentions->data(), *plain.attentions);
+            const double lg = relative_error(same.logits.data(), plain.logits);
+            QVERIFY2(att < 1e-6 && lg < 1e-6, qPrintable(QString("%1: %2 %3").arg(name).arg(att).arg(lg)));
+            // A different row does change the prediction (the override is applied at all).
+            std::vector<float> other(n, 0.0f);
+            other[0] = 1.0f;
+            o.override_rows = {{l, h, i, other}};
+            const hf::RunResult changed = model->run(ids, o);
+            QVERIFY(relative_error(changed.logits.data(), plain.logits) > 1e-4);
+        }
+    }
+
+    // A one-hot row on key j makes the head's output at that query (before the output projection)
+    // exactly v_j of its key/value head: 1.0 × v in double, rounded once, is v.
+    void one_hot_override_gives_the_value_vector()
+    {
+        for (const char* name : {"gpt2_f32", "llama_gqa_f32"}) {
+            const auto model = hf::Model::open(fixture(name));
+            const hf::Architecture& arch = model->architecture();
+            const hf::ModelInfo& info = model->info();
+            const std::vector<int> ids{3, 1, 4, 1, 5, 9};
+            const int n = 6, H = info.heads, d = info.head_dim, h = H - 1, i = 4, j = 2;
+            std::vector<float> hot(n, 0.0f);
+            hot[j] = 2.5f;  // renormalised to 1
+            const std::vector<hf::AttentionOverride> overrides{{0, h, i, hot}};
+            std::vector<float> attentions(static_cast<std::size_t>(info.layers) * H * n * n);
+            hf::ForwardState s;
+            s.n = n;
+            s.attentions = attentions.data();
+            s.overrides = &overrides;
+            arch.embed(ids, s);
+            arch.layer(0, s);
+            // The layer's values: GPT-2's (n × 3E) q | k | v, Llama's (n × H_kv·d) v.
+            const int g = h / (H / info.kv_heads);
+            const Eigen::RowVectorXf v = info.model_type == "gpt2"
+                                             ? Eigen::RowVectorXf(s.qkv.row(j).segment(2 * info.hidden + g * d, d))
+                                             : Eigen::RowVectorXf(s.v.row(j).segment(g * d, d));
+            const Eigen::RowVectorXf out = s.context.row(i).segment(h * d, d);
+            QVERIFY2(out == v, name);
+            for (int k = 0; k < n; ++k)
+                QCOMPARE(attentions[static_cast<std::size_t>(((0 * H + h) * n + i) * n + k)], k == j ? 1.0f : 0.0f);
+        }
+    }
+
+    void override_refusals()
+    {
+        const auto model = hf::Model::open(fixture("gpt2_f32"));  // 2 layers × 2 heads, causal
+        const std::vector<int> ids{1, 2, 3};
+        auto refused = [&](hf::AttentionOverride o, const char* part) {
+            hf::RunOptions opt;
+            opt.override_rows = {std::move(o)};
+            try {
+                model->run(ids, opt);
+                return false;
+            } catch (const std::invalid_argument& e) {
+                return std::string(e.what()).find(part) != std::string::npos;
+            }
+        };
+        QVERIFY(refused({2, 0, 0, {1, 0, 0}}, "outside"));
+        QVERIFY(refused({0, 2, 0, {1, 0, 0}}, "outside"));
+        QVERIFY(refused({0, 0, 3, {1, 0, 0}}, "outside"));
+        QVERIFY(refused({0, 0, 2, {1, 0}}, "2 weights for 3 keys"));
+        QVERIFY(refused({0, 0, 2, {0, 0, 0}}, "all 0"));
+        QVERIFY(refused({0, 0, 2, {1, -1, 0}}, "negative"));
+        QVERIFY(refused({0, 0, 2, {1, NAN, 0}}, "not finite"));
+        QVERIFY(refused({0, 0, 1, {1, 0, 1}}, "causal"));
     }
 
     void parse_and_check()

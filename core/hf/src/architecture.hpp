@@ -26,6 +26,7 @@ struct ForwardState {
     float* attentions = nullptr;  // (L × H × n × n): layer l's heads at l·H·n·n
     Scratch scratch;         // converted float16 / bfloat16 weights, one matrix at a time
     const std::vector<HeadAblation>* ablations = nullptr;  // heads switched off (checked), or none
+    const std::vector<AttentionOverride>* overrides = nullptr;  // rows replaced (checked), or none
     // Per-layer temporaries, reused from layer to layer.
     Mat normed;              // (n × E)
     Mat qkv;                 // (n × 3E) GPT-2's fused projection

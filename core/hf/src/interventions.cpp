@@ -5,6 +5,7 @@
 #include "interventions_apply.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <stdexcept>
 
 namespace attnviz::hf {
@@ -17,6 +18,31 @@ void check_ablations(std::span<const HeadAblation> ablations, int layers, int he
                                         " to ablate is outside this model's " + std::to_string(layers) +
                                         " layers × " + std::to_string(heads) + " heads (layer 0 … " +
                                         std::to_string(layers - 1) + ", head 0 … " + std::to_string(heads - 1) + ")");
+}
+
+void check_overrides(std::span<const AttentionOverride> overrides, int layers, int heads, int n, bool causal)
+{
+    for (const AttentionOverride& o : overrides) {
+        const std::string name = "attention override at layer " + std::to_string(o.layer) + ", head " +
+                                 std::to_string(o.head) + ", query " + std::to_string(o.query);
+        if (o.layer < 0 || o.layer >= layers || o.head < 0 || o.head >= heads || o.query < 0 || o.query >= n)
+            throw std::invalid_argument(name + ": outside " + std::to_string(layers) + " layers × " +
+                                        std::to_string(heads) + " heads × " + std::to_string(n) + " positions");
+        if (o.row.size() != static_cast<std::size_t>(n))
+            throw std::invalid_argument(name + ": the row has " + std::to_string(o.row.size()) + " weights for " +
+                                        std::to_string(n) + " keys");
+        double sum = 0.0;
+        for (std::size_t j = 0; j < o.row.size(); ++j) {
+            const float w = o.row[j];
+            if (!std::isfinite(w) || w < 0.0f)
+                throw std::invalid_argument(name + ": weight " + std::to_string(j) + " is negative or not finite");
+            if (causal && static_cast<int>(j) > o.query && w != 0.0f)
+                throw std::invalid_argument(name + ": key " + std::to_string(j) +
+                                            " is after the query in a causal model; its weight must be 0");
+            sum += w;
+        }
+        if (!(sum > 0.0)) throw std::invalid_argument(name + ": the weights are all 0");
+    }
 }
 
 namespace {
@@ -53,6 +79,28 @@ std::vector<HeadAblation> parse_ablations(const std::string& text, AblationMode 
         start = comma + 1;
     }
     return out;
+}
+
+void override_rows(int layer, int heads, int kv_heads, Eigen::Index head_dim, const float* v, Eigen::Index v_stride,
+                   ForwardState& s)
+{
+    if (!s.overrides) return;
+    const Eigen::Index n = s.n, d = head_dim;
+    for (const AttentionOverride& o : *s.overrides) {
+        if (o.layer != layer) continue;
+        const int g = o.head / (heads / kv_heads);  // the key/value head it reads
+        double sum = 0.0;
+        for (float w : o.row) sum += w;
+        float* a = s.attentions + ((static_cast<Eigen::Index>(layer) * heads + o.head) * n + o.query) * n;  // (n)
+        Eigen::RowVectorXd out = Eigen::RowVectorXd::Zero(d);  // Σ_j a_j v_j in double, rounded once
+        for (Eigen::Index j = 0; j < n; ++j) {
+            a[j] = static_cast<float>(o.row[static_cast<std::size_t>(j)] / sum);
+            if (a[j] == 0.0f) continue;
+            const float* vj = v + j * v_stride + g * d;
+            for (Eigen::Index c = 0; c < d; ++c) out[c] += static_cast<double>(a[j]) * vj[c];
+        }
+        s.context.row(o.query).segment(static_cast<Eigen::Index>(o.head) * d, d) = out.cast<float>();
+    }
 }
 
 void ablate_heads(int layer, Eigen::Index head_dim, ForwardState& s)

@@ -9,4 +9,10 @@ namespace attnviz::hf {
 // Rewrites s.context's (n × head_dim) slices of layer `layer`'s heads named in s.ablations.
 void ablate_heads(int layer, Eigen::Index head_dim, ForwardState& s);
 
+// Writes layer `layer`'s overridden rows (s.overrides, checked) into s.attentions, renormalised,
+// and recomputes those rows of s.context from v: (n × H_kv·d) with row stride v_stride floats,
+// head h reading key/value head h / (H / H_kv).
+void override_rows(int layer, int heads, int kv_heads, Eigen::Index head_dim, const float* v, Eigen::Index v_stride,
+                   ForwardState& s);
+
 }  // namespace attnviz::hf

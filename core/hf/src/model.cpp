@@ -121,6 +121,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     }
     if (!info.has_lm_head) asked.clear();
     check_ablations(options.ablate, info.layers, info.heads);
+    check_overrides(options.override_rows, info.layers, info.heads, static_cast<int>(n), info.causal);
     std::vector<int> lens_positions;
     if (options.logit_lens) {
         if (!info.has_lm_head)
@@ -148,6 +149,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     s.n = n;
     s.attentions = attentions->data();
     if (!options.ablate.empty()) s.ablations = &options.ablate;
+    if (!options.override_rows.empty()) s.overrides = &options.override_rows;
     auto check_cancel = [&] {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     };

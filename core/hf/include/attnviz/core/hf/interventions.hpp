@@ -25,6 +25,18 @@ struct HeadAblation {
     friend bool operator==(const HeadAblation&, const HeadAblation&) = default;
 };
 
+// Attention override: at `layer`, `head`, query position `query`, the attention row is replaced
+// by `row` (n weights over the keys, ≥ 0, finite, not all 0) divided by its sum, and the head's
+// output at that query recomputed as Σ_j row_j · v_j (v of the head's key/value head). Causal
+// models: weights past the query (j > query) must be 0. Applied before any ablation.
+struct AttentionOverride {
+    int layer = 0, head = 0, query = 0;
+    std::vector<float> row;  // (n)
+};
+
+// Throws std::invalid_argument naming the override and what is wrong (range, size, values).
+void check_overrides(std::span<const AttentionOverride> overrides, int layers, int heads, int n, bool causal);
+
 // Throws std::invalid_argument naming the first (layer, head) outside layers × heads.
 void check_ablations(std::span<const HeadAblation> ablations, int layers, int heads);
 

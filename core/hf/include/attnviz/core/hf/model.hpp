@@ -45,6 +45,8 @@ struct RunOptions {
     bool keep_logits = false;    // fill RunResult::logits (tests, logit lens later)
     // Heads switched off (interventions.hpp), each layer in [0, layers) and head in [0, heads).
     std::vector<HeadAblation> ablate;
+    // Attention rows replaced (interventions.hpp), checked against the input's length.
+    std::vector<AttentionOverride> override_rows;
     // The logit lens: after every layer, the top K read from the residual stream at these
     // positions (empty: all) through the final norm and the LM head (BERT: its MLM head).
     // Needs info().has_lm_head; positions in [0, n).
