@@ -145,8 +145,9 @@ int run_screenshot(const QStringList& args)
     // The other windows have screenshot modes of their own (with their own --help).
     if (holds(args, QStringLiteral("--open"))) return run_inspector_screenshot(args);
     if (holds(args, QStringLiteral("--lesson"))) return run_lesson_screenshot(args);
-    if (holds(args, QStringLiteral("--model"))) return run_model_screenshot(args);
+    // --seq2seq first: the seq2seq window takes `--model FILE` (its trained model) too.
     if (holds(args, QStringLiteral("--seq2seq"))) return run_seq2seq_screenshot(args);
+    if (holds(args, QStringLiteral("--model"))) return run_model_screenshot(args);
     if (holds(args, QStringLiteral("--lab"))) return run_lab_screenshot(args);
 
     QString session, preset, variant, panel = QStringLiteral("window");

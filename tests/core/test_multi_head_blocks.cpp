@@ -42,8 +42,10 @@ double max_abs_diff(const Matrix& a, const Matrix& b)
 
 bool same_bits(const Matrix& a, const Matrix& b)
 {
+    // An empty matrix has no data pointer, and memcmp may not be given a null one (UBSan).
     return a.rows() == b.rows() && a.cols() == b.cols() &&
-           std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0;
+           (a.size() == 0 ||
+            std::memcmp(a.data(), b.data(), sizeof(double) * static_cast<std::size_t>(a.size())) == 0);
 }
 
 // 700 × 760 = 532 000 entries: above the one-block limit (65 536), so 11 blocks of 64 query
