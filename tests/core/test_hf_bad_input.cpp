@@ -8,6 +8,7 @@
 #include "attnviz/core/io/safetensors.hpp"
 #include "attnviz/core/json.hpp"
 #include "weights.hpp"
+#include "hf_test_helpers.hpp"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fixture(const std::string& name) { return fs::path(ATTNVIZ_TEST_DATA_DIR) / "hf" / name; }
+using hf_test::fixture;
 
 // A copy of a fixture in a temporary folder, to break.
 struct Copy {

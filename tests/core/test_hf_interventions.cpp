@@ -11,6 +11,7 @@
 #include "attnviz/core/hf/model.hpp"
 #include "attnviz/core/io/safetensors.hpp"
 #include "architecture.hpp"  // core/hf/src: the per-layer steps, to look at a head's output
+#include "hf_test_helpers.hpp"
 
 #include <QTest>
 
@@ -24,21 +25,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fixture(const std::string& name) { return fs::path(ATTNVIZ_TEST_DATA_DIR) / "hf" / name; }
-
-// As in test_hf_reference: largest |a − b| over max(1, largest |b|). float32 against a float64
-// reference over two tiny layers is ~1e-6; a missed or misplaced ablation gives > 1e-2.
-double relative_error(const float* a, const std::vector<float>& b)
-{
-    double err = 0.0, scale = 1.0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        err = std::max(err, std::abs(static_cast<double>(a[i]) - b[i]));
-        scale = std::max(scale, std::abs(static_cast<double>(b[i])));
-    }
-    return err / scale;
-}
-
-constexpr double kTolerance = 1e-5;
+using hf_test::fixture;
+using hf_test::kTolerance;
+using hf_test::relative_error;
 
 }  // namespace
 

@@ -8,6 +8,7 @@
 #include "attnviz/core/hf/model.hpp"
 #include "attnviz/core/inspect/load_attention.hpp"
 #include "attnviz/core/io/safetensors.hpp"
+#include "hf_test_helpers.hpp"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -22,24 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path fixture(const std::string& name) { return fs::path(ATTNVIZ_TEST_DATA_DIR) / "hf" / name; }
-
-// Largest |a − b| over the largest |b|, at least 1: the error relative to the values' scale.
-// The reference is float64 rounded once to float32 (≤ 6e-8 relative); the C++ runs in float32
-// over dot products of ≤ 32 terms with its norm statistics in double, so its relative error is
-// a few float32 roundings (~1e-6) per layer. 1e-5 leaves room for that and fails on any wrong
-// formula (a misplaced rotary pair, a wrong eps, an untransposed Conv1D all give > 1e-2).
-double relative_error(const float* a, const std::vector<float>& b)
-{
-    double err = 0.0, scale = 1.0;
-    for (std::size_t i = 0; i < b.size(); ++i) {
-        err = std::max(err, std::abs(static_cast<double>(a[i]) - b[i]));
-        scale = std::max(scale, std::abs(static_cast<double>(b[i])));
-    }
-    return err / scale;
-}
-
-constexpr double kTolerance = 1e-5;
+using hf_test::fixture;
+using hf_test::kTolerance;
+using hf_test::relative_error;
 
 }  // namespace
 

@@ -17,55 +17,7 @@ using namespace attnviz;
 using namespace attnviz::transformer;
 using Index = Eigen::Index;
 
-#if defined(__SANITIZE_ADDRESS__)
-#define ATTNVIZ_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ATTNVIZ_ASAN 1
-#endif
-#endif
-
-#if defined(__GLIBC__) && !defined(ATTNVIZ_ASAN)
-// Counts heap allocations by interposing glibc's malloc family (as test_seq2seq_training does).
-extern "C" {
-void* __libc_malloc(std::size_t);
-void* __libc_calloc(std::size_t, std::size_t);
-void* __libc_realloc(void*, std::size_t);
-void* __libc_memalign(std::size_t, std::size_t);
-}
-namespace {
-thread_local long long g_allocations = 0;
-}
-extern "C" {
-void* malloc(std::size_t n)
-{
-    ++g_allocations;
-    return __libc_malloc(n);
-}
-void* calloc(std::size_t a, std::size_t b)
-{
-    ++g_allocations;
-    return __libc_calloc(a, b);
-}
-void* realloc(void* p, std::size_t n)
-{
-    ++g_allocations;
-    return __libc_realloc(p, n);
-}
-int posix_memalign(void** out, std::size_t align, std::size_t n)
-{
-    ++g_allocations;
-    *out = __libc_memalign(align, n);
-    return *out ? 0 : 12;  // ENOMEM
-}
-void* aligned_alloc(std::size_t align, std::size_t n)
-{
-    ++g_allocations;
-    return __libc_memalign(align, n);
-}
-}
-#define ATTNVIZ_COUNTS_ALLOCATIONS 1
-#endif
+#include "allocation_counter.hpp"  // one definition of malloc & co. for this executable
 
 namespace {
 
