@@ -129,6 +129,7 @@ public:
         nn::AttentionShape a{n, H_, H_, E_ / H_, false, 0.0};
         nn::attention_forward<float>(s.q, s.k, s.v, a, s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n,
                                      s.context);
+        capture_head(l, H_, H_, E_ / H_, false, s.q, s.k, s.v, s);
         override_rows(l, H_, H_, E_ / H_, s.v.data(), s.v.cols(), s);
         ablate_heads(l, E_ / H_, s);
         project(s.context, y.o, y.o_b, s.projected, s.scratch);

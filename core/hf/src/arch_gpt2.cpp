@@ -103,6 +103,7 @@ public:
         nn::AttentionShape a{n, H_, H_, E / H_, true, 0.0};
         nn::attention_forward<float>(s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), a,
                                      s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n, s.context);
+        capture_head(l, H_, H_, E / H_, true, s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), s);
         override_rows(l, H_, H_, E / H_, s.qkv.data() + 2 * E, s.qkv.cols(), s);
         ablate_heads(l, E / H_, s);
         project(s.context, y.proj_w, y.proj_b, s.projected, s.scratch, true);

@@ -27,6 +27,8 @@ struct ForwardState {
     Scratch scratch;         // converted float16 / bfloat16 weights, one matrix at a time
     const std::vector<HeadAblation>* ablations = nullptr;  // heads switched off (checked), or none
     const std::vector<AttentionOverride>* overrides = nullptr;  // rows replaced (checked), or none
+    const HeadCapture* capture = nullptr;  // the head to capture (checked), or none
+    CapturedHead* captured = nullptr;      // where capture_head() writes it
     // Per-layer temporaries, reused from layer to layer.
     Mat normed;              // (n × E)
     Mat qkv;                 // (n × 3E) GPT-2's fused projection

@@ -119,4 +119,37 @@ void ablate_heads(int layer, Eigen::Index head_dim, ForwardState& s)
     }
 }
 
+void check_capture(const HeadCapture& c, int layers, int heads)
+{
+    if (c.layer < 0 || c.layer >= layers || c.head < 0 || c.head >= heads)
+        throw std::invalid_argument("head " + std::to_string(c.layer) + "." + std::to_string(c.head) +
+                                    " is outside this model's " + std::to_string(layers) + " layers × " +
+                                    std::to_string(heads) + " heads (layer 0 … " + std::to_string(layers - 1) +
+                                    ", head 0 … " + std::to_string(heads - 1) + ")");
+}
+
+void capture_head(int layer, int heads, int kv_heads, Eigen::Index head_dim, bool causal, const nn::CRef<float>& q,
+                  const nn::CRef<float>& k, const nn::CRef<float>& v, ForwardState& s)
+{
+    if (!s.capture || !s.captured || s.capture->layer != layer) return;
+    const int h = s.capture->head, g = h / (heads / kv_heads);
+    const Eigen::Index n = q.rows(), d = head_dim;
+    CapturedHead& c = *s.captured;
+    c.layer = layer;
+    c.head = h;
+    c.kv_head = g;
+    c.n = static_cast<int>(n);
+    c.head_dim = static_cast<int>(d);
+    c.causal = causal;
+    c.scale = 1.0 / std::sqrt(static_cast<double>(d));
+    auto slice = [&](const nn::CRef<float>& m, Eigen::Index head, std::vector<float>& out) {
+        out.resize(static_cast<std::size_t>(n * d));
+        for (Eigen::Index i = 0; i < n; ++i)
+            for (Eigen::Index j = 0; j < d; ++j) out[static_cast<std::size_t>(i * d + j)] = m(i, head * d + j);
+    };
+    slice(q, h, c.q);
+    slice(k, g, c.k);
+    slice(v, g, c.v);
+}
+
 }  // namespace attnviz::hf

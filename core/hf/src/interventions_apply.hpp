@@ -15,4 +15,9 @@ void ablate_heads(int layer, Eigen::Index head_dim, ForwardState& s);
 void override_rows(int layer, int heads, int kv_heads, Eigen::Index head_dim, const float* v, Eigen::Index v_stride,
                    ForwardState& s);
 
+// When s.capture names a head of layer `layer`, copies its slices of q (n × H·d) and k, v
+// (n × H_kv·d) into *s.captured, with the scale 1/√d and whether the model is causal.
+void capture_head(int layer, int heads, int kv_heads, Eigen::Index head_dim, bool causal, const nn::CRef<float>& q,
+                  const nn::CRef<float>& k, const nn::CRef<float>& v, ForwardState& s);
+
 }  // namespace attnviz::hf

@@ -121,6 +121,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     }
     if (!info.has_lm_head) asked.clear();
     check_ablations(options.ablate, info.layers, info.heads);
+    if (options.capture_head) check_capture(*options.capture_head, info.layers, info.heads);
     check_overrides(options.override_rows, info.layers, info.heads, static_cast<int>(n), info.causal);
     std::vector<int> lens_positions;
     if (options.logit_lens) {
@@ -150,6 +151,11 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     s.attentions = attentions->data();
     if (!options.ablate.empty()) s.ablations = &options.ablate;
     if (!options.override_rows.empty()) s.overrides = &options.override_rows;
+    if (options.capture_head) {
+        r.captured.emplace();
+        s.capture = &*options.capture_head;
+        s.captured = &*r.captured;
+    }
     auto check_cancel = [&] {
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     };

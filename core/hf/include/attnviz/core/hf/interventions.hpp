@@ -34,11 +34,30 @@ struct AttentionOverride {
     std::vector<float> row;  // (n)
 };
 
+// A real head, captured for the playground (issue 13 item 5): the head's own slice of the
+// projected queries, keys and values of one run, exactly as its attention saw them (after the
+// projections and their biases, after rotary embedding for the Llama family; K and V of the
+// key/value head it reads under grouped-query attention). Its weights are
+// softmax(q kᵀ · scale [+ causal mask]) row by row: the run's attention for that head.
+struct HeadCapture {
+    int layer = 0, head = 0;
+};
+struct CapturedHead {
+    int layer = 0, head = 0, kv_head = 0;
+    int n = 0, head_dim = 0;
+    bool causal = true;
+    double scale = 0.0;             // 1/√head_dim
+    std::vector<float> q, k, v;     // (n × head_dim) row-major each
+};
+
 // Throws std::invalid_argument naming the override and what is wrong (range, size, values).
 void check_overrides(std::span<const AttentionOverride> overrides, int layers, int heads, int n, bool causal);
 
 // Throws std::invalid_argument naming the first (layer, head) outside layers × heads.
 void check_ablations(std::span<const HeadAblation> ablations, int layers, int heads);
+
+// Throws std::invalid_argument naming the head outside layers × heads.
+void check_capture(const HeadCapture& capture, int layers, int heads);
 
 // "L.H,L.H,…" (e.g. "0.3,5.1") → zero ablations; throws std::invalid_argument with a
 // one-line message for anything malformed (empty items, signs, junk, numbers past int).

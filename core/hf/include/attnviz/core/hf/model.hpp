@@ -52,6 +52,8 @@ struct RunOptions {
     // Needs info().has_lm_head; positions in [0, n).
     bool logit_lens = false;
     std::vector<int> logit_lens_positions;
+    // One head's Q, K, V slices into RunResult::captured (interventions.hpp), checked.
+    std::optional<HeadCapture> capture_head;
     // Polled between layers; when it reads true, run() throws Cancelled.
     const std::atomic<bool>* cancel = nullptr;
     // Called after each layer with the number done (1 … layers), on the running thread.
@@ -80,6 +82,8 @@ struct RunResult {
     // logit_lens_positions[i]. The last layer's equals the model's own prediction.
     std::vector<int> logit_lens_positions;
     std::vector<std::vector<std::vector<TopToken>>> logit_lens;
+    // With RunOptions::capture_head: that head's queries, keys and values.
+    std::optional<CapturedHead> captured;
     double forward_seconds = 0.0;  // the forward and the LM head, not the opening
 };
 
