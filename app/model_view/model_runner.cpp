@@ -77,12 +77,17 @@ int ModelRunner::run(const RunRequest& request)
         bool wasCancelled = false;
         try {
             outcome->request = id;
+            outcome->asked = request;
             outcome->model = model;
             outcome->input = request.fromText ? input_from_text(*model, request.text.toStdString())
                                               : input_from_ids(*model, parse_ids(request.ids.toStdString()));
             hf::RunOptions options;
             options.top_k = request.topK;
             options.cancel = flag.get();
+            options.ablate = request.ablate;
+            options.override_rows = request.overrides;
+            options.logit_lens = request.logitLens && model->info().has_lm_head;
+            options.capture_head = request.capture;
             if (!model->info().causal && !outcome->input.mask_positions.empty())
                 options.lm_positions = outcome->input.mask_positions;
             const int layers = model->info().layers;

@@ -18,6 +18,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace attnviz::inspector {
 struct LoadedFile;
@@ -30,12 +32,21 @@ struct RunRequest {
     bool fromText = true;  // else `ids` holds "464,3797,…"
     QString text, ids;
     int topK = 5;
+    // Interventions (issue 13), passed to hf::RunOptions as they are (the core checks them):
+    std::vector<hf::HeadAblation> ablate;             // heads switched off (zero or mean)
+    std::vector<hf::AttentionOverride> overrides;     // attention rows replaced
+    bool logitLens = false;                           // RunResult::logit_lens at every position
+    std::optional<hf::HeadCapture> capture;           // one head's Q, K, V (RunResult::captured)
+    // True when the request changes the model's computation (ablation or override): the window
+    // shows it as an intervention beside the plain run it started from.
+    bool intervenes() const { return !ablate.empty() || !overrides.empty(); }
 };
 
 // What one run produced: immutable, shared by every panel.
 struct RunOutcome {
     int request = 0;
     std::shared_ptr<const OpenedModel> model;  // the model that ran
+    RunRequest asked;                          // what was asked (interventions included)
     RunInput input;                            // ids, pieces, labels, [MASK] positions
     hf::RunResult result;                      // attentions (shared), top K, forward time
     std::shared_ptr<const inspector::LoadedFile> view;  // the stack for the inspector's views
