@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model_view/model_window.hpp"
 
+#include "model_view/intervention_panels.hpp"
 #include "model_view/model_run_panel.hpp"
 #include "model_view/model_runner.hpp"
 #include "playground/app_settings.hpp"
@@ -18,6 +19,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
+#include <QUndoStack>
 
 namespace attnviz::model_view {
 
@@ -36,7 +38,8 @@ ModelWindow::ModelWindow(const Options& options, QWidget* parent)
     : gui::InspectorWindow(gui::InspectorWindow::Options{options.prompts}, parent), m_options(options),
       m_settings(options.settings ? std::make_unique<playground::AppSettings>(options.settings)
                                   : std::make_unique<playground::AppSettings>()),
-      m_runner(new ModelRunner(this)), m_panel(new ModelRunPanel(m_runner)), m_dock(new QDockWidget(tr("Model")))
+      m_runner(new ModelRunner(this)), m_panel(new ModelRunPanel(m_runner)), m_dock(new QDockWidget(tr("Model"))),
+      m_undo(new QUndoStack(this)), m_interveneMenu(nullptr)
 {
     setObjectName(QStringLiteral("modelWindow"));
     setWindowTitle(tr("Model runner"));
@@ -71,6 +74,21 @@ ModelWindow::ModelWindow(const Options& options, QWidget* parent)
         if (m_options.prompts) QMessageBox::warning(this, tr("Could not open the model"), message);
     });
     connect(m_runner, &ModelRunner::finished, this, &ModelWindow::showOutcome);
+
+    // Intervene: Undo / Redo of interventions, then each panel's actions (issue 13).
+    m_interveneMenu = menuBar()->addMenu(tr("&Intervene"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo intervention"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo intervention"));
+    redo->setShortcut(QKeySequence::Redo);
+    m_interveneMenu->addAction(undo);
+    m_interveneMenu->addAction(redo);
+    m_interveneMenu->addSeparator();
+    installGenerationPanel(*this);
+    installAblationPanel(*this);
+    installLogitLensPanel(*this);
+    installOverridePanel(*this);
+    installHeadExport(*this);
 }
 
 ModelWindow::~ModelWindow() = default;
@@ -144,6 +162,7 @@ bool ModelWindow::runInput(const QString& input, bool ids, QString* error)
 void ModelWindow::showOutcome(std::shared_ptr<const RunOutcome> outcome)
 {
     m_outcome = outcome;
+    if (!outcome->asked.intervenes()) m_plain = outcome;
     showStack(outcome->view);
     const QString name = QString::fromStdString(outcome->model->name);
     setWindowTitle(tr("%1 — Model runner").arg(name));

@@ -16,7 +16,9 @@
 #include <memory>
 
 class QDockWidget;
+class QMenu;
 class QSettings;
+class QUndoStack;
 
 namespace attnviz::playground {
 class AppSettings;
@@ -57,6 +59,13 @@ public:
     QDockWidget* runDock() const { return m_dock; }
     std::shared_ptr<const RunOutcome> lastOutcome() const { return m_outcome; }
     QString modelFolder() const { return m_folder; }
+    // Issue 13: one undo step per intervention (ablation, attention override), and the
+    // "Intervene" menu (Undo, Redo, then each panel's actions).
+    QUndoStack* interventionUndo() const { return m_undo; }
+    QMenu* interveneMenu() const { return m_interveneMenu; }
+    // The latest outcome of a plain run (no ablation, no override): what interventions compare
+    // against. Null before the first run.
+    std::shared_ptr<const RunOutcome> plainOutcome() const { return m_plain; }
 
 signals:
     void modelOpened(const QString& folder);
@@ -72,6 +81,9 @@ private:
     ModelRunPanel* m_panel;
     QDockWidget* m_dock;
     std::shared_ptr<const RunOutcome> m_outcome;
+    std::shared_ptr<const RunOutcome> m_plain;
+    QUndoStack* m_undo;
+    QMenu* m_interveneMenu;
     QString m_folder;
 };
 

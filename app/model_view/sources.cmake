@@ -6,5 +6,11 @@ target_sources(attnviz_app PRIVATE
   model_view/model_run_panel.hpp       model_view/model_run_panel.cpp
   model_view/model_window.hpp          model_view/model_window.cpp
   model_view/model_screenshot.cpp
+  model_view/intervention_panels.hpp
+  model_view/generation_panel.cpp
+  model_view/ablation_panel.cpp
+  model_view/logit_lens_panel.cpp
+  model_view/override_panel.cpp
+  model_view/head_export_action.cpp
 )
 target_link_libraries(attnviz_app PUBLIC attnviz::tokenizers)
