@@ -3,11 +3,22 @@
 
 #include "model_view/model_window.hpp"
 
+#include <QString>
+
+#include <stdexcept>
+
 namespace attnviz::model_view {
 
 void installGenerationPanel(ModelWindow& window)
 {
     (void)window;  // being built (issue 13)
+}
+
+QWidget* prepareGenerationShot(ModelWindow& window, const QString& setup)
+{
+    (void)window;
+    (void)setup;
+    throw std::invalid_argument("this panel is being built (issue 13)");
 }
 
 }  // namespace attnviz::model_view

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `attnviz screenshot --model DIR (--text T | --ids 1,2,…) [--panel window|runner|model|head|
-// heatmap|stats] [--layer L] [--head H] --out F.png [--size WxH] [--palette light|dark]`:
+// heatmap|stats|generation|ablation|logit-lens|override] [--setup S] [--layer L] [--head H]
+// --out F.png [--size WxH] [--palette light|dark]`:
 // opens a Hugging Face checkpoint in the model window offscreen, runs the input, and writes the
 // window (or one panel) as PNG once the run and everything it started are done.
 #include "cli/commands.hpp"
+#include "model_view/intervention_panels.hpp"
 #include "model_view/model_run_panel.hpp"
 #include "model_view/model_window.hpp"
 #include "model_view/run_input.hpp"
@@ -28,22 +30,40 @@ shell::OptionParser::Usage usage()
 {
     return {QStringLiteral("screenshot"), QStringLiteral("attnviz screenshot --model DIR"),
             QStringLiteral("attnviz screenshot --model DIR (--text T | --ids 1,2,...)\n"
-                           "                          [--panel window|runner|model|head|heatmap|stats]\n"
+                           "                          [--panel window|runner|model|head|heatmap|stats|\n"
+                           "                                   generation|ablation|logit-lens|override]\n"
+                           "                          [--setup S]\n"
                            "                          [--layer L] [--head H]\n"
                            "                          --out F.png [--size WxH] [--palette light|dark]"),
             QStringLiteral("Opens a Hugging Face checkpoint folder in the model window offscreen, runs the text (or\n"
                            "the token ids), and writes the window, or one of its panels, as PNG. `runner` is the\n"
-                           "model panel (facts, input, tokens, top K); the others are the inspector's views.\n"),
+                           "model panel (facts, input, tokens, top K); model, head, heatmap and stats are the\n"
+                           "inspector's views; generation, ablation, logit-lens and override are the intervention\n"
+                           "panels, put in the state --setup describes first:\n"
+                           "  generation  --setup \"steps=N [temperature=X] [top-k=K] [seed=S]\"   (default steps=8)\n"
+                           "  ablation    --setup \"L.H,L.H,... [mean]\"   the heads switched off (default: 0.0)\n"
+                           "  logit-lens  --setup \"position=P\"   the position whose column is selected (default: last)\n"
+                           "  override    --setup \"layer=L head=H query=Q row=w0,w1,...\"   a rewritten row\n"),
             QStringLiteral("Exit status: 0 on success, 2 on bad arguments, a bad folder or a refused input, 1 when\n"
                            "the image cannot be written.\n")};
 }
 
 struct Request {
-    QString model, text, ids, panel = QStringLiteral("window");
+    QString model, text, ids, panel = QStringLiteral("window"), setup;
     bool fromText = false;
     shell::ShotOutput shot{{}, {1400, 820}};
     std::optional<int> layer, head;
 };
+
+// The intervention panels prepare themselves (intervention_panels.hpp); null for the others.
+QWidget* interventionShot(model_view::ModelWindow& window, const QString& panel, const QString& setup)
+{
+    if (panel == "generation") return model_view::prepareGenerationShot(window, setup);
+    if (panel == "ablation") return model_view::prepareAblationShot(window, setup);
+    if (panel == "logit-lens") return model_view::prepareLogitLensShot(window, setup);
+    if (panel == "override") return model_view::prepareOverrideShot(window, setup);
+    return nullptr;
+}
 
 int shoot(const Request& r)
 {
@@ -96,7 +116,10 @@ int shoot(const Request& r)
     QApplication::processEvents();
 
     QWidget* target = &window;
-    if (r.panel == "runner") {
+    if (QWidget* shot = interventionShot(window, r.panel, r.setup)) {
+        target = shot;
+        target->resize(r.shot.size);
+    } else if (r.panel == "runner") {
         target = window.runDock();
         target->resize(r.shot.size);
     } else if (r.panel != "window") {
@@ -120,9 +143,14 @@ int run_model_screenshot(const QStringList& args)
         .text(QStringLiteral("--ids"), QStringLiteral("1,2,..."), &r.ids, QStringLiteral("the token ids to run"))
         .choice(QStringLiteral("--panel"), QStringLiteral("NAME"),
                 {QStringLiteral("window"), QStringLiteral("runner"), QStringLiteral("model"), QStringLiteral("head"),
-                 QStringLiteral("heatmap"), QStringLiteral("stats")},
-                &r.panel, QStringLiteral("window (default), runner, model, head, heatmap or stats"),
+                 QStringLiteral("heatmap"), QStringLiteral("stats"), QStringLiteral("generation"),
+                 QStringLiteral("ablation"), QStringLiteral("logit-lens"), QStringLiteral("override")},
+                &r.panel,
+                QStringLiteral("window (default), runner, model, head, heatmap, stats, generation, ablation, "
+                               "logit-lens or override"),
                 QStringLiteral("panel"))
+        .text(QStringLiteral("--setup"), QStringLiteral("S"), &r.setup,
+              QStringLiteral("the intervention panel's state to show (see above)"))
         .integer(QStringLiteral("--layer"), QStringLiteral("L"), &r.layer, {0},
                  QStringLiteral("the layer of the head view and the heatmap (default 0)"))
         .integer(QStringLiteral("--head"), QStringLiteral("H"), &r.head, {0},
