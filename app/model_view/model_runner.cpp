@@ -131,6 +131,15 @@ int ModelRunner::run(const RunRequest& request)
     return id;
 }
 
+void ModelRunner::adopt(std::shared_ptr<const OpenedModel> model)
+{
+    if (!model) return;
+    cancel();
+    latestOpen_ = ++nextRequest_;  // an open still running on a worker no longer applies
+    model_ = std::move(model);
+    emit opened(model_);
+}
+
 void ModelRunner::cancel()
 {
     if (cancel_) cancel_->store(true);

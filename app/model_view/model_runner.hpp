@@ -37,6 +37,11 @@ struct RunRequest {
     std::vector<hf::AttentionOverride> overrides;     // attention rows replaced
     bool logitLens = false;                           // RunResult::logit_lens at every position
     std::optional<hf::HeadCapture> capture;           // one head's Q, K, V (RunResult::captured)
+    // A plain run's result over the same ids, kept with keepLayerInputs: the core starts an
+    // intervention's forward at the first layer it changes and copies what comes before
+    // (hf::RunOptions::resume). Ignored when the ids differ.
+    std::shared_ptr<const hf::RunResult> resumeFrom;
+    bool keepLayerInputs = false;                     // hf::RunOptions::keep_layer_inputs
     // True when the request changes the model's computation (ablation or override): the window
     // shows it as an intervention beside the plain run it started from.
     bool intervenes() const { return !ablate.empty() || !overrides.empty(); }
@@ -67,6 +72,9 @@ public:
     // model is open (failed is emitted).
     int run(const RunRequest& request);
     void cancel();  // the running request ends with `cancelled`
+    // Uses a model another runner opened (the panels' own runners share the window's model):
+    // cancels this runner's run and emits opened(model). Null is refused (ignored).
+    void adopt(std::shared_ptr<const OpenedModel> model);
 
     std::shared_ptr<const OpenedModel> model() const { return model_; }
     bool busy() const { return running_ > 0; }
