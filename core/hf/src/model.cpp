@@ -160,9 +160,33 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
         if (options.cancel && options.cancel->load(std::memory_order_relaxed)) throw Cancelled();
     };
     check_cancel();
-    arch_->embed(ids, s);
-    for (int l = 0; l < info.layers; ++l) {
+    // Resuming: the layers before the first one an intervention touches are the plain run's.
+    int first = 0;
+    const RunResult* from = options.resume.get();
+    if (from && from->layer_inputs && !options.logit_lens && from->layers == info.layers &&
+        std::equal(from->ids.begin(), from->ids.end(), ids.begin(), ids.end())) {
+        first = info.layers;
+        for (const HeadAblation& a : options.ablate) first = std::min(first, a.layer);
+        for (const AttentionOverride& o : options.override_rows) first = std::min(first, o.layer);
+        if (options.capture_head) first = std::min(first, options.capture_head->layer);
+        if (first == info.layers) first = info.layers - 1;  // nothing changes: redo the last layer
+    }
+    const Eigen::Index E = info.hidden;
+    std::shared_ptr<std::vector<float>> inputs;
+    if (options.keep_layer_inputs)
+        inputs = std::make_shared<std::vector<float>>(static_cast<std::size_t>(info.layers) * n * E);
+    if (first > 0) {
+        const std::size_t block = static_cast<std::size_t>(info.heads) * n * n;
+        std::copy_n(from->attentions->data(), block * first, attentions->data());
+        s.hidden = Eigen::Map<const Mat>(from->layer_inputs->data() + static_cast<std::size_t>(first) * n * E, n, E);
+        if (inputs) std::copy_n(from->layer_inputs->data(), static_cast<std::size_t>(first) * n * E, inputs->data());
+    } else {
+        arch_->embed(ids, s);
+    }
+    r.resumed_at_layer = first;
+    for (int l = first; l < info.layers; ++l) {
         check_cancel();
+        if (inputs) Eigen::Map<Mat>(inputs->data() + static_cast<std::size_t>(l) * n * E, n, E) = s.hidden;
         arch_->layer(l, s);
         if (options.logit_lens) {
             r.logit_lens.emplace_back();
@@ -172,6 +196,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     }
     arch_->finish(s);
     r.attentions = std::move(attentions);
+    r.layer_inputs = std::move(inputs);
     r.logit_lens_positions = std::move(lens_positions);
 
     if (info.has_lm_head) {

@@ -54,6 +54,14 @@ struct RunOptions {
     std::vector<int> logit_lens_positions;
     // One head's Q, K, V slices into RunResult::captured (interventions.hpp), checked.
     std::optional<HeadCapture> capture_head;
+    // Keep every layer's input in RunResult::layer_inputs, so that an intervention re-run over
+    // the same ids can start where it first differs (resume).
+    bool keep_layer_inputs = false;
+    // A previous run over the same ids, made with keep_layer_inputs and without interventions:
+    // the forward starts at the first layer an ablation, override or capture touches, taking
+    // the layers before it (their attentions and the residual stream) from it. Ignored when
+    // the ids differ, it kept no layer inputs, or the logit lens is asked for (every layer).
+    std::shared_ptr<const RunResult> resume;
     // Polled between layers; when it reads true, run() throws Cancelled.
     const std::atomic<bool>* cancel = nullptr;
     // Called after each layer with the number done (1 … layers), on the running thread.
@@ -82,6 +90,9 @@ struct RunResult {
     // logit_lens_positions[i]. The last layer's equals the model's own prediction.
     std::vector<int> logit_lens_positions;
     std::vector<std::vector<std::vector<TopToken>>> logit_lens;
+    // With keep_layer_inputs: (layers × n × hidden) float32, layer l's input residual stream.
+    std::shared_ptr<const std::vector<float>> layer_inputs;
+    int resumed_at_layer = 0;  // the first layer this run computed (0 unless resumed)
     // With RunOptions::capture_head: that head's queries, keys and values.
     std::optional<CapturedHead> captured;
     double forward_seconds = 0.0;  // the forward and the LM head, not the opening
