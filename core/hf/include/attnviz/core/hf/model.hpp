@@ -36,6 +36,8 @@ struct ModelInfo {
     std::size_t weight_bytes = 0;  // the safetensors files' total size
 };
 
+struct RunResult;
+
 struct RunOptions {
     int top_k = 5;               // entries per TopToken list; clamped to the vocabulary
     bool all_positions = false;  // causal LMs: also the top K at every position
