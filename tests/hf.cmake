@@ -13,3 +13,6 @@ attnviz_add_test(test_nn_infer SOURCES core/test_nn_infer.cpp LIBS attnviz::nn)
 # Head ablation (issue 13) against the numpy reference with heads zeroed / mean-replaced.
 attnviz_add_test(test_hf_interventions SOURCES core/test_hf_interventions.cpp LIBS attnviz::hf LABELS core)
 target_include_directories(test_hf_interventions PRIVATE ${PROJECT_SOURCE_DIR}/core/hf/src)
+
+# Resuming an intervention run from the first layer it touches equals the run from scratch.
+attnviz_add_test(test_hf_resume SOURCES core/test_hf_resume.cpp LIBS attnviz::hf LABELS core)

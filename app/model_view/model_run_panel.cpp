@@ -222,6 +222,7 @@ int ModelRunPanel::runNow()
     r.fromText = mode() == Mode::Text;
     (r.fromText ? r.text : r.ids) = input();
     r.topK = m_topK;
+    r.keepLayerInputs = true;  // interventions on this input resume from it (L·n·E floats)
     return m_runner->run(r);
 }
 

@@ -88,6 +88,8 @@ int ModelRunner::run(const RunRequest& request)
             options.override_rows = request.overrides;
             options.logit_lens = request.logitLens && model->info().has_lm_head;
             options.capture_head = request.capture;
+            options.keep_layer_inputs = request.keepLayerInputs;
+            options.resume = request.resumeFrom;
             if (!model->info().causal && !outcome->input.mask_positions.empty())
                 options.lm_positions = outcome->input.mask_positions;
             const int layers = model->info().layers;
