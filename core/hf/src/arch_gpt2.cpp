@@ -88,8 +88,8 @@ public:
         Scratch& sc = s.scratch;
         for (Eigen::Index i = 0; i < n; ++i)
             s.hidden.row(i) = Eigen::Map<const Eigen::RowVectorXf>(rows_view(wte_, ids[i], 1, sc), E_);
-        // Positions 0 … n − 1 are consecutive rows of wpe: one block.
-        s.hidden += Eigen::Map<const Mat>(rows_view(wpe_, 0, n, sc), n, E_);
+        // Positions past … past + n − 1 are consecutive rows of wpe: one block.
+        s.hidden += Eigen::Map<const Mat>(rows_view(wpe_, s.past, n, sc), n, E_);
     }
 
     void layer(int l, ForwardState& s) const override
@@ -100,12 +100,23 @@ public:
         nn::layer_norm_forward<float>(s.hidden, y.ln1_w.data(), y.ln1_b.data(), eps_, s.normed);
         project(s.normed, y.attn_w, y.attn_b, s.qkv, s.scratch, true);  // (n × 3E): q | k | v
         shape(s.context, n, E);
-        nn::AttentionShape a{n, H_, H_, E / H_, true, 0.0};
-        nn::attention_forward<float>(s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), a,
-                                     s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n, s.context);
-        capture_head(l, H_, H_, E / H_, true, s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), s);
-        override_rows(l, H_, H_, E / H_, s.qkv.data() + 2 * E, s.qkv.cols(), s);
-        ablate_heads(l, E / H_, s);
+        float* weights = s.attentions + static_cast<Eigen::Index>(l) * H_ * n * (s.past + n);
+        if (s.cache) {
+            // This step's keys and values join the cache; the queries attend over all of it.
+            KvCache::Layer& c = s.cache->layers[static_cast<std::size_t>(l)];
+            c.k.middleRows(s.past, n) = s.qkv.middleCols(E, E);
+            c.v.middleRows(s.past, n) = s.qkv.rightCols(E);
+            nn::AttentionShape a{n, H_, H_, E / H_, true, 0.0, s.past};
+            nn::attention_forward<float>(s.qkv.leftCols(E), c.k.topRows(s.past + n), c.v.topRows(s.past + n), a,
+                                         weights, s.context);
+        } else {
+            nn::AttentionShape a{n, H_, H_, E / H_, true, 0.0};
+            nn::attention_forward<float>(s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), a, weights,
+                                         s.context);
+            capture_head(l, H_, H_, E / H_, true, s.qkv.leftCols(E), s.qkv.middleCols(E, E), s.qkv.rightCols(E), s);
+            override_rows(l, H_, H_, E / H_, s.qkv.data() + 2 * E, s.qkv.cols(), s);
+            ablate_heads(l, E / H_, s);
+        }
         project(s.context, y.proj_w, y.proj_b, s.projected, s.scratch, true);
         s.hidden += s.projected;
         nn::layer_norm_forward<float>(s.hidden, y.ln2_w.data(), y.ln2_b.data(), eps_, s.normed);
@@ -114,6 +125,8 @@ public:
         project(s.inner, y.fc2_w, y.fc2_b, s.projected, s.scratch, true);
         s.hidden += s.projected;
     }
+
+    Eigen::Index kv_width() const override { return E_; }
 
     void finish(ForwardState& s) const override
     {

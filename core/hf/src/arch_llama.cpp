@@ -178,26 +178,37 @@ public:
         project(s.normed, y.q, y.q_b, s.q, s.scratch);  // (n × H·d)
         project(s.normed, y.k, y.k_b, s.k, s.scratch);  // (n × H_kv·d)
         project(s.normed, y.v, y.v_b, s.v, s.scratch);  // (n × H_kv·d)
-        // cos and sin of position · frequency (n × d/2), in double, rounded once.
-        nn::RotaryTable<float> table;
+        // cos and sin of position · frequency (n × d/2) at positions past … past + n − 1, in
+        // double, rounded once.
+        nn::RotaryTable<float>& table = s.rotary;
         const auto half = static_cast<Eigen::Index>(inv_freq_.size());
-        table.cos.resize(n, half);
-        table.sin.resize(n, half);
+        shape(table.cos, n, half);
+        shape(table.sin, n, half);
         for (Eigen::Index i = 0; i < n; ++i)
             for (Eigen::Index f = 0; f < half; ++f) {
-                const double a = static_cast<double>(i) * inv_freq_[static_cast<std::size_t>(f)];
+                const double a = static_cast<double>(s.past + i) * inv_freq_[static_cast<std::size_t>(f)];
                 table.cos(i, f) = static_cast<float>(std::cos(a));
                 table.sin(i, f) = static_cast<float>(std::sin(a));
             }
         rope_->apply(s.q, H_, table);
         rope_->apply(s.k, Hkv_, table);
         shape(s.context, n, std::int64_t{H_} * d_);
-        nn::AttentionShape a{n, H_, Hkv_, d_, true, 0.0};
-        nn::attention_forward<float>(s.q, s.k, s.v, a, s.attentions + static_cast<Eigen::Index>(l) * H_ * n * n,
-                                     s.context);
-        capture_head(l, H_, Hkv_, d_, true, s.q, s.k, s.v, s);
-        override_rows(l, H_, Hkv_, d_, s.v.data(), s.v.cols(), s);
-        ablate_heads(l, d_, s);
+        float* weights = s.attentions + static_cast<Eigen::Index>(l) * H_ * n * (s.past + n);
+        if (s.cache) {
+            // This step's keys (rotated) and values join the cache; the queries attend over it.
+            KvCache::Layer& c = s.cache->layers[static_cast<std::size_t>(l)];
+            c.k.middleRows(s.past, n) = s.k;
+            c.v.middleRows(s.past, n) = s.v;
+            nn::AttentionShape a{n, H_, Hkv_, d_, true, 0.0, s.past};
+            nn::attention_forward<float>(s.q, c.k.topRows(s.past + n), c.v.topRows(s.past + n), a, weights,
+                                         s.context);
+        } else {
+            nn::AttentionShape a{n, H_, Hkv_, d_, true, 0.0};
+            nn::attention_forward<float>(s.q, s.k, s.v, a, weights, s.context);
+            capture_head(l, H_, Hkv_, d_, true, s.q, s.k, s.v, s);
+            override_rows(l, H_, Hkv_, d_, s.v.data(), s.v.cols(), s);
+            ablate_heads(l, d_, s);
+        }
         project(s.context, y.o, y.o_b, s.projected, s.scratch);
         s.hidden += s.projected;
         nn::rms_norm_forward<float>(s.hidden, y.post_norm.data(), eps_, s.normed);
@@ -208,6 +219,8 @@ public:
         project(s.inner, y.down, {}, s.projected, s.scratch);
         s.hidden += s.projected;
     }
+
+    Eigen::Index kv_width() const override { return std::int64_t{Hkv_} * d_; }
 
     void finish(ForwardState& s) const override { nn::rms_norm_forward<float>(s.hidden, norm_.data(), eps_, s.hidden); }
 

@@ -9,6 +9,7 @@
 #include "attnviz/core/hf/interventions.hpp"
 #include "attnviz/core/hf/model.hpp"
 #include "attnviz/core/nn/infer.hpp"
+#include "attnviz/core/nn/rotary.hpp"
 #include "config.hpp"
 #include "weights.hpp"
 
@@ -19,11 +20,29 @@ namespace attnviz::hf {
 
 using Mat = nn::Mat<float>;
 
+// Generation's key/value cache (generate.cpp): each layer's keys and values of every position
+// fed so far, reserved once for the generation's capacity. Keys are stored after the rotary
+// embedding (Llama family), so a cached key is used as it is.
+struct KvCache {
+    struct Layer {
+        Mat k, v;  // (capacity × H_kv·d) each; rows [0, length) hold positions 0 … length − 1
+    };
+    std::vector<Layer> layers;
+    Eigen::Index capacity = 0;
+};
+
 // Everything one forward needs beyond the weights; one per run, so runs can go in parallel.
 struct ForwardState {
     Eigen::Index n = 0;
+    // With a cache: the tokens fed are at positions past … past + n − 1 (GPT-2's wpe rows, the
+    // Llama family's rotary angles); each layer writes its keys and values into the cache at
+    // those rows and its queries attend over rows 0 … past + n − 1. Without one, past is 0.
+    Eigen::Index past = 0;
+    KvCache* cache = nullptr;
     Mat hidden;              // (n × E) the residual stream after the steps run so far
-    float* attentions = nullptr;  // (L × H × n × n): layer l's heads at l·H·n·n
+    // (L × H × n × T), T = past + n: layer l's heads at l·H·n·T, head h's (n × T) block of
+    // query rows over keys 0 … T − 1 (T = n without a cache: the full forward's stack).
+    float* attentions = nullptr;
     Scratch scratch;         // converted float16 / bfloat16 weights, one matrix at a time
     const std::vector<HeadAblation>* ablations = nullptr;  // heads switched off (checked), or none
     const std::vector<AttentionOverride>* overrides = nullptr;  // rows replaced (checked), or none
@@ -36,6 +55,7 @@ struct ForwardState {
     Mat context;             // (n × H·d)
     Mat projected;           // (n × E)
     Mat inner, up;           // (n × F) the MLP's inner activations
+    nn::RotaryTable<float> rotary;  // (n × d/2) cos and sin of the positions (Llama family)
 };
 
 class Architecture {
@@ -44,10 +64,16 @@ public:
     const ModelInfo& info() const { return info_; }
     ModelInfo& mutable_info() { return info_; }  // Model::open fills the folder and dtype
 
-    // ids (n, checked) → s.hidden (n × E), the embeddings (and BERT's embedding LayerNorm).
+    // ids (n, checked) → s.hidden (n × E), the embeddings (and BERT's embedding LayerNorm), at
+    // positions s.past … s.past + n − 1.
     virtual void embed(std::span<const int> ids, ForwardState& s) const = 0;
-    // Layer l over s.hidden, in place; its attention weights into s.attentions + l·H·n·n.
+    // Layer l over s.hidden, in place; its attention weights into s.attentions + l·H·n·T
+    // (T = s.past + s.n). With s.cache, its keys and values go into the cache's rows
+    // [past, past + n) and the queries attend over the cache's rows [0, past + n); the
+    // interventions (ablations, overrides, capture) apply to cache-less runs only.
     virtual void layer(int l, ForwardState& s) const = 0;
+    // The width of one layer's cached keys (= values): H_kv · d. 0: the family cannot generate.
+    virtual Eigen::Index kv_width() const { return 0; }
     // After the last layer: the final norm (GPT-2's ln_f, Llama's model.norm); BERT: none.
     virtual void finish(ForwardState& s) const = 0;
     // rows (m × E) of the finished hidden states → logits (m × V). Only with info().has_lm_head.

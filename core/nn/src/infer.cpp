@@ -4,6 +4,7 @@
 #include "attnviz/core/nn/softmax.hpp"
 #include "infer_gemm.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -76,34 +77,45 @@ template <class S>
 void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, const AttentionShape& s,
                        S* weights, MRef<S> context)
 {
-    const Eigen::Index n = s.n, d = s.head_dim;
+    const Eigen::Index n = s.n, d = s.head_dim, past = s.past, T = past + n;
     const int H = s.heads, Hkv = s.kv_heads;
-    if (n < 1 || d < 1 || H < 1 || Hkv < 1 || H % Hkv != 0 || q.rows() != n || q.cols() != H * d ||
-        k.rows() != n || k.cols() != Hkv * d || v.rows() != n || v.cols() != Hkv * d || context.rows() != n ||
+    if (n < 1 || d < 1 || past < 0 || H < 1 || Hkv < 1 || H % Hkv != 0 || q.rows() != n || q.cols() != H * d ||
+        k.rows() != T || k.cols() != Hkv * d || v.rows() != T || v.cols() != Hkv * d || context.rows() != n ||
         context.cols() != H * d)
         throw std::invalid_argument("attention_forward: " + std::to_string(H) + " heads, " + std::to_string(Hkv) +
                                     " key/value heads of width " + std::to_string(d) + " over " +
-                                    std::to_string(n) + " tokens do not fit q " + dims(q.rows(), q.cols()) +
-                                    ", k " + dims(k.rows(), k.cols()) + ", v " + dims(v.rows(), v.cols()) +
-                                    ", context " + dims(context.rows(), context.cols()));
+                                    std::to_string(n) + " tokens after " + std::to_string(past) +
+                                    " cached do not fit q " + dims(q.rows(), q.cols()) + ", k " +
+                                    dims(k.rows(), k.cols()) + ", v " + dims(v.rows(), v.cols()) + ", context " +
+                                    dims(context.rows(), context.cols()));
     const S scale = static_cast<S>(s.scale > 0.0 ? s.scale : 1.0 / std::sqrt(static_cast<double>(d)));
     const int group = H / Hkv;
     // The softmax runs in an Eigen-allocated (aligned) buffer and is then copied out: which
     // entries of a row take the vectorised exp depends on the row's address (nn/softmax.hpp),
     // and the caller's buffer may sit at any 16-byte offset, so in place the weights could
-    // differ in the last bit from one process to the next.
-    Mat<S> A(n, n);  // (n × n)
+    // differ in the last bit from one process to the next. With a cache (generation, one query
+    // per step) the buffer is kept per thread and grows only, so a step allocates nothing.
+    thread_local Mat<S> kept;
+    Mat<S> fresh;
+    Mat<S>* buffer = &fresh;
+    if (past > 0) {
+        buffer = &kept;
+        if (kept.size() < n * T) kept.resize(1, std::max<Eigen::Index>(n * T, 2 * kept.size()));
+    } else {
+        fresh.resize(n, n);
+    }
+    Eigen::Map<Mat<S>> A(buffer->data(), n, T);  // (n × T)
     for (int h = 0; h < H; ++h) {
         const int g = h / group;
-        Eigen::Map<Mat<S>> out(weights + static_cast<Eigen::Index>(h) * n * n, n, n);  // (n × n)
+        Eigen::Map<Mat<S>> out(weights + static_cast<Eigen::Index>(h) * n * T, n, T);  // (n × T)
         const auto qh = q.middleCols(h * d, d);   // (n × d)
-        const auto kg = k.middleCols(g * d, d);   // (n × d)
-        const auto vg = v.middleCols(g * d, d);   // (n × d)
+        const auto kg = k.middleCols(g * d, d);   // (T × d)
+        const auto vg = v.middleCols(g * d, d);   // (T × d)
         A.noalias() = (qh * kg.transpose()) * scale;
         if (s.causal) {
-            // Row i sees keys 0 … i: the softmax runs over that prefix, the rest is exactly 0.
+            // Row i sees keys 0 … past + i: the softmax runs over that prefix, the rest is exactly 0.
             for (Eigen::Index i = 0; i < n; ++i) {
-                auto row = A.row(i).head(i + 1);
+                auto row = A.row(i).head(past + i + 1);
                 softmax_rows(row, row);
                 A.row(i).tail(n - i - 1).setZero();
             }

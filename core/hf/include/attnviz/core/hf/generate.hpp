@@ -49,7 +49,8 @@ struct GeneratedToken {
 class Generation {
 public:
     // Runs the prompt (1 ≤ n ≤ max_positions) as Model::run does. capacity: the longest
-    // sequence this generation may reach (0: the model's max_positions), checked against it;
+    // sequence this generation may reach (0: the model's max_positions, lowered to what fits a
+    // 4 GiB cache and 8 GiB of attention rows when it does not), checked against it;
     // the cache is reserved for it at once (sizes checked before reserving). report_top ≥ 1.
     // Throws std::invalid_argument for a model without a causal LM head (BERT: "generation needs
     // a causal language model …"), a bad prompt (as run()), temperature < 0 or not finite,
@@ -95,6 +96,9 @@ struct SamplerState {
     std::uint64_t s[4] = {0, 0, 0, 0};
 };
 SamplerState seed_sampler(std::uint64_t seed);
+// Throws std::invalid_argument naming the value for a temperature < 0 or not finite, or a
+// top_k < 0 (what Generation's constructor and sample_token check).
+void check_sampling(const SamplingOptions& sampling);
 int sample_token(std::span<const float> logits, const SamplingOptions& sampling, SamplerState& rng);
 
 }  // namespace attnviz::hf

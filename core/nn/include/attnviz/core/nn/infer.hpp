@@ -52,12 +52,15 @@ struct AttentionShape {
     Eigen::Index head_dim = 0;  // d
     bool causal = false;
     double scale = 0.0;         // 0: 1/√d
+    // Keys before the queries (a key/value cache): the n queries sit at positions past … past +
+    // n − 1 and k, v hold T = past + n rows; causal query i sees keys 0 … past + i.
+    Eigen::Index past = 0;
 };
 
-// q (n × H·d), k, v (n × H_kv·d) → context (n × H·d), head h in columns [h·d, (h+1)·d).
-// weights: H·n·n values, head h's (n × n) matrix (rows = queries) at weights + h·n·n; it is
-// both the scratch of the scores and the recorded attention. Throws std::invalid_argument on a
-// shape that does not fit.
+// q (n × H·d), k, v (T × H_kv·d), T = past + n → context (n × H·d), head h in columns
+// [h·d, (h+1)·d). weights: H·n·T values, head h's (n × T) matrix (rows = queries) at
+// weights + h·n·T; it is both the scratch of the scores and the recorded attention. Throws
+// std::invalid_argument on a shape that does not fit.
 // Threads the float linear_forward splits its columns over (each packs its own panels); 1 by
 // default. A process-wide setting, like Eigen::setNbThreads; n < 1 means 1.
 void set_inference_threads(int n);
