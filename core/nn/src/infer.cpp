@@ -26,6 +26,14 @@ void linear_forward(const CRef<S>& x, const WeightView<S>& w, const S* bias, MRe
                                     dims(w.rows, w.cols) + (w.transposed ? " (in x out)" : " (out x in)") +
                                     ", output " + dims(y.rows(), y.cols()) + " do not fit");
     const auto W = w.stored();
+    if constexpr (std::is_same_v<S, float>) {
+        // A few rows (a generation step): stream the weight once, matrix–vector (infer_gemv.cpp).
+        if (x.rows() <= kStreamingRows) {
+            linear_forward_streaming(x, RawWeightView{w.data, w.rows, w.cols, w.transposed, WeightType::F32}, bias, y,
+                                     what);
+            return;
+        }
+    }
     // One product over the whole sequence: (n × in)(in × out). float: the packed kernel
     // (infer_gemm.hpp) when the machine has it, else Eigen.
     bool done = false;

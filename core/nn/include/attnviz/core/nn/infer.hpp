@@ -34,10 +34,39 @@ struct WeightView {
 };
 
 // x (n × in) → y (n × out) = x Wᵀ + b; bias (out) or nullptr. y may not alias x. Throws
-// std::invalid_argument naming `what` and the sizes when they do not fit.
+// std::invalid_argument naming `what` and the sizes when they do not fit. float with n ≤
+// kStreamingRows: linear_forward_streaming (a matrix–vector kernel) instead of the GEMM.
 template <class S>
 void linear_forward(const CRef<S>& x, const WeightView<S>& w, const S* bias, MRef<S> y,
                     const char* what = "linear");
+
+// A weight in the element type it is stored in (a checkpoint's float16 / bfloat16 read in
+// place, little-endian, aligned to its element size), for linear_forward_streaming.
+enum class WeightType { F32, F16, BF16 };
+struct RawWeightView {
+    const void* data = nullptr;
+    Eigen::Index rows = 0, cols = 0;  // as stored
+    bool transposed = false;          // (in × out), Conv1D
+    WeightType type = WeightType::F32;
+
+    Eigen::Index out_features() const { return transposed ? cols : rows; }
+    Eigen::Index in_features() const { return transposed ? rows : cols; }
+};
+
+// Rows up to this go through the streaming kernel in linear_forward (generation's steps).
+constexpr Eigen::Index kStreamingRows = 4;
+
+// y (m × out) = x (m × in) Wᵀ + b for a few rows (generation: m = 1): every weight element
+// read exactly once, in order, converted to float in registers (AVX2 + FMA + F16C; several
+// accumulators), no packing and no copy of the weight. Meant for m ≤ kStreamingRows (more rows
+// go through in groups of that many, reading the weight again each time). Without the kernel
+// (ATTNVIZ_PORTABLE): Eigen's product, 16-bit weights converted a few rows at a time into a
+// small per-thread buffer. The sums run in a different order than Eigen's (agree to rounding).
+// Throws std::invalid_argument naming `what` and the sizes when they do not fit.
+void linear_forward_streaming(const CRef<float>& x, const RawWeightView& w, const float* bias, MRef<float> y,
+                              const char* what = "linear");
+// Whether the AVX2 kernel above is compiled in (false in a portable build).
+bool streaming_kernel_compiled();
 
 // x (n × d) → y (n × d); gamma, beta (d), beta may be nullptr. y may be x.
 template <class S>

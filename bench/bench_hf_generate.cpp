@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Generation with the key/value cache (issue 13) on a GPT-2 small configuration (12 layers × 12
+// heads × 768, vocabulary 50,257, 1,024 positions, F32 random weights: a 498 MB
+// model.safetensors), written once to a temporary folder (or to $ATTNVIZ_GPT2_SMALL_DIR, kept,
+// when that is set; the writer is bench_hf.cpp's):
+//   BM_MemoryReadBandwidth      one thread summing a 1 GiB buffer (8 AVX accumulators), the
+//                               median of the repetitions: what one core can stream from memory
+//   BM_HfGpt2SmallGenerate      greedy generation, one thread: 64 tokens after a 16-token
+//                               prompt per iteration, the steps' time only (manual time);
+//                               counters tokens_per_s, and with the bandwidth measured in the same
+//                               process: bound_tokens_per_s = bandwidth ÷ the weight file's bytes
+//                               (each token reads every weight once) and fraction_of_bound
+// Run: attnviz_bench_hf_generate --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include "attnviz/core/hf/generate.hpp"
+#include "attnviz/core/hf/model.hpp"
+#include "attnviz/core/json.hpp"
+
+#include <benchmark/benchmark.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace attnviz;
+
+constexpr int kLayers = 12, kHeads = 12, kEmbed = 768, kVocab = 50257, kPositions = 1024;
+
+// Writes the checkpoint tensor by tensor (uniform ±0.05 from a xorshift generator; 1 MB chunks,
+// so writing adds little to the process's memory).
+void write_gpt2_small(const fs::path& folder)
+{
+    fs::create_directories(folder);
+    std::vector<std::pair<std::string, std::vector<std::int64_t>>> tensors{{"wte.weight", {kVocab, kEmbed}},
+                                                                           {"wpe.weight", {kPositions, kEmbed}}};
+    const std::int64_t E = kEmbed;
+    for (int l = 0; l < kLayers; ++l) {
+        const std::string h = "h." + std::to_string(l) + ".";
+        for (const auto& [name, shape] : std::vector<std::pair<std::string, std::vector<std::int64_t>>>{
+                 {"ln_1.weight", {E}}, {"ln_1.bias", {E}}, {"attn.c_attn.weight", {E, 3 * E}},
+                 {"attn.c_attn.bias", {3 * E}}, {"attn.c_proj.weight", {E, E}}, {"attn.c_proj.bias", {E}},
+                 {"ln_2.weight", {E}}, {"ln_2.bias", {E}}, {"mlp.c_fc.weight", {E, 4 * E}},
+                 {"mlp.c_fc.bias", {4 * E}}, {"mlp.c_proj.weight", {4 * E, E}}, {"mlp.c_proj.bias", {E}}})
+            tensors.push_back({h + name, shape});
+    }
+    tensors.push_back({"ln_f.weight", {E}});
+    tensors.push_back({"ln_f.bias", {E}});
+    json::Value header = json::Object{};
+    std::uint64_t offset = 0;
+    std::vector<std::uint64_t> counts;
+    for (const auto& [name, shape] : tensors) {
+        const auto count = static_cast<std::uint64_t>(
+            std::accumulate(shape.begin(), shape.end(), std::int64_t{1}, std::multiplies<>()));
+        json::Array dims, offsets{json::Value(offset), json::Value(offset + 4 * count)};
+        for (auto d : shape) dims.emplace_back(d);
+        json::Value e = json::Object{};
+        e["dtype"] = "F32";
+        e["shape"] = json::Value(dims);
+        e["data_offsets"] = json::Value(offsets);
+        header[name] = e;
+        offset += 4 * count;
+        counts.push_back(count);
+    }
+    header["__metadata__"]["format"] = "pt";
+    std::string text = json::dump(header);
+    text += std::string((8 - text.size() % 8) % 8, ' ');
+    std::ofstream out(folder / "model.safetensors", std::ios::binary);
+    const std::uint64_t n = text.size();
+    for (int i = 0; i < 8; ++i) out.put(static_cast<char>((n >> (8 * i)) & 0xFF));
+    out << text;
+    std::uint64_t state = 0x9E3779B97F4A7C15ull;
+    std::vector<float> chunk(1 << 18);
+    for (std::size_t t = 0; t < tensors.size(); ++t) {
+        const bool norm_weight = tensors[t].first.find("ln_") != std::string::npos &&
+                                 tensors[t].first.find(".weight") != std::string::npos;
+        for (std::uint64_t done = 0; done < counts[t];) {
+            const auto m = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), counts[t] - done));
+            for (std::size_t i = 0; i < m; ++i) {
+                state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+                const float u = static_cast<float>(state >> 40) / static_cast<float>(1 << 24) - 0.5f;
+                chunk[i] = norm_weight ? 1.0f + 0.1f * u : 0.1f * u;
+            }
+            out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(m * 4));
+            done += m;
+        }
+    }
+    std::ofstream(folder / "config.json")
+        << R"({"model_type": "gpt2", "architectures": ["GPT2LMHeadModel"], "n_layer": 12, "n_head": 12, )"
+           R"("n_embd": 768, "n_positions": 1024, "n_ctx": 1024, "vocab_size": 50257, )"
+           R"("layer_norm_epsilon": 1e-05, "activation_function": "gelu_new"})";
+}
+
+const fs::path& model_folder()
+{
+    static fs::path folder;
+    if (!folder.empty()) return folder;
+    if (const char* keep = std::getenv("ATTNVIZ_GPT2_SMALL_DIR")) {
+        folder = keep;
+        if (fs::exists(folder / "model.safetensors")) return folder;
+    } else {
+        folder = fs::temp_directory_path() / ("attnviz_bench_gpt2_small_" + std::to_string(::getpid()));
+        std::atexit([] { fs::remove_all(folder); });
+    }
+    write_gpt2_small(folder);
+    return folder;
+}
+
+// One pass summing `count` floats: every byte read once, in order (the weights' access pattern).
+float stream_sum(const float* p, std::size_t count)
+{
+#if defined(__AVX2__)
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    std::size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        a0 = _mm256_add_ps(a0, _mm256_load_ps(p + i)), a1 = _mm256_add_ps(a1, _mm256_load_ps(p + i + 8));
+        a2 = _mm256_add_ps(a2, _mm256_load_ps(p + i + 16)), a3 = _mm256_add_ps(a3, _mm256_load_ps(p + i + 24));
+        a4 = _mm256_add_ps(a4, _mm256_load_ps(p + i + 32)), a5 = _mm256_add_ps(a5, _mm256_load_ps(p + i + 40));
+        a6 = _mm256_add_ps(a6, _mm256_load_ps(p + i + 48)), a7 = _mm256_add_ps(a7, _mm256_load_ps(p + i + 56));
+    }
+    const __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
+                                   _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
+    alignas(32) float lanes[8];
+    _mm256_store_ps(lanes, s);
+    float total = std::accumulate(lanes, lanes + 8, 0.0f);
+    for (std::size_t j = count / 64 * 64; j < count; ++j) total += p[j];
+    return total;
+#else
+    float acc[8] = {};
+    for (std::size_t i = 0; i < count; ++i) acc[i % 8] += p[i];
+    return std::accumulate(acc, acc + 8, 0.0f);
+#endif
+}
+
+constexpr std::size_t kBandwidthBytes = std::size_t{1} << 30;  // 1 GiB: 32× the L3 cache
+
+struct AlignedFree {
+    void operator()(float* p) const { std::free(p); }
+};
+std::unique_ptr<float[], AlignedFree> bandwidth_buffer()
+{
+    auto* p = static_cast<float*>(std::aligned_alloc(64, kBandwidthBytes));
+    std::fill_n(p, kBandwidthBytes / 4, 1.0f);  // touched: every page mapped before timing
+    return std::unique_ptr<float[], AlignedFree>(p);
+}
+
+// The median of `runs` timed passes over the buffer, in bytes per second.
+double measure_bandwidth(int runs)
+{
+    const auto buffer = bandwidth_buffer();
+    std::vector<double> rates;
+    for (int r = 0; r < runs; ++r) {
+        const auto t0 = std::chrono::steady_clock::now();
+        benchmark::DoNotOptimize(stream_sum(buffer.get(), kBandwidthBytes / 4));
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        rates.push_back(static_cast<double>(kBandwidthBytes) / s);
+    }
+    std::sort(rates.begin(), rates.end());
+    return rates[rates.size() / 2];
+}
+
+void BM_MemoryReadBandwidth(benchmark::State& state)
+{
+    const auto buffer = bandwidth_buffer();
+    for (auto _ : state) benchmark::DoNotOptimize(stream_sum(buffer.get(), kBandwidthBytes / 4));
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(kBandwidthBytes));
+}
+BENCHMARK(BM_MemoryReadBandwidth)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void BM_HfGpt2SmallGenerate(benchmark::State& state)
+{
+    hf::set_threads(1);
+    const double bandwidth = measure_bandwidth(5);
+    std::shared_ptr<const hf::Model> model = hf::Model::open(model_folder());
+    std::vector<int> prompt(16);
+    for (int i = 0; i < 16; ++i) prompt[static_cast<std::size_t>(i)] = (i * 7919) % kVocab;
+    const int steps = static_cast<int>(state.range(0));
+    {
+        hf::Generation warm(model, prompt, {});  // pages the weights in
+        for (int i = 0; i < 4; ++i) warm.step();
+    }
+    double seconds = 0.0;
+    std::int64_t tokens = 0;
+    for (auto _ : state) {
+        hf::Generation gen(model, prompt, {}, 5, 16 + steps);
+        for (int i = 0; i < steps; ++i) gen.step();
+        state.SetIterationTime(gen.decode_seconds());
+        seconds += gen.decode_seconds();
+        tokens += steps;
+    }
+    const double rate = static_cast<double>(tokens) / seconds;
+    const double bound = bandwidth / static_cast<double>(model->info().weight_bytes);
+    state.counters["tokens_per_s"] = rate;
+    state.counters["bandwidth_GBps"] = bandwidth / 1e9;
+    state.counters["weight_MB"] = static_cast<double>(model->info().weight_bytes) / 1e6;
+    state.counters["bound_tokens_per_s"] = bound;
+    state.counters["fraction_of_bound"] = rate / bound;
+}
+BENCHMARK(BM_HfGpt2SmallGenerate)->Arg(64)->UseManualTime()->Unit(benchmark::kMillisecond)->MinTime(5.0);
+
+}  // namespace
+
+BENCHMARK_MAIN();
