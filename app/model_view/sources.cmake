@@ -7,7 +7,8 @@ target_sources(attnviz_app PRIVATE
   model_view/model_window.hpp          model_view/model_window.cpp
   model_view/model_screenshot.cpp
   model_view/intervention_panels.hpp
-  model_view/generation_panel.cpp
+  model_view/generation_runner.hpp    model_view/generation_runner.cpp
+  model_view/generation_panel.hpp     model_view/generation_panel.cpp
   model_view/ablation_panel.hpp        model_view/ablation_panel.cpp
   model_view/logit_lens_panel.hpp      model_view/logit_lens_panel.cpp
   model_view/override_panel.cpp
