@@ -42,6 +42,7 @@ QString LessonActions::perform(const Action& a)
     auto number = [&](std::size_t i) { return std::stod(w.at(i)); };
     const QString refused = QObject::tr("refused (the status bar says why)");
     auto model = [&]() { return window_->windows()->showModelWindow(); };
+    if (QString problem; performWindowStep(a, &problem)) return problem;
 
     if (a.verb == "preset") return window_->fileController()->loadPreset(q(w[0])) ? QString() : QObject::tr("cannot load it");
     if (a.verb == "variant") return doc->setVariant(*variant_from_id(w[0])) ? QString() : refused;

@@ -26,6 +26,10 @@ public:
     QString perform(const Action& action);
 
 private:
+    // The Transformer lab's and the model window's steps (lesson_actions_windows.cpp): true when
+    // `action` is one of them, with the problem (empty when done) in *problem.
+    bool performWindowStep(const Action& action, QString* problem);
+
     gui::MainWindow* window_;
 };
 

@@ -3,7 +3,7 @@
 // renders a lesson beside its window, offscreen. The lesson's Setup runs first; with --task N
 // its "Show me" runs too (in a cumulative lesson, those of tasks 1..N, each waited for), so the
 // picture shows the tick. A lesson of the playground is grabbed with the playground and its
-// Lessons dock; a lesson whose Setup opens another window (seq2seq) is drawn as the Lessons
+// Lessons dock; a lesson whose Setup opens another window (seq2seq, the lab, the model runner) is drawn as the Lessons
 // panel beside that window, in one image of --size.
 #include "cli/commands.hpp"
 #include "shell/command.hpp"
@@ -14,9 +14,11 @@
 #include "lessons/lessons_panel.hpp"
 #include "playground/app_settings.hpp"
 #include "playground/recompute_controller.hpp"
+#include "model_view/model_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 #include "seq2seq_view/train_panel.hpp"
 #include "shell/window_launcher.hpp"
+#include "transformer_lab/lab_window.hpp"
 
 #include "attnviz/widgets/heatmap_widget.hpp"
 
@@ -116,16 +118,25 @@ int shoot(const QString& name, int task, const shell::ShotOutput& shot)
     for (int t = std::max(1, firstTask); t <= task; ++t) {
         if (const QString problem = panel->runShowMe(t - 1); !problem.isEmpty())
             throw std::invalid_argument(problem.toStdString());
-        // Training runs on its thread: wait for it (a few seconds) and for the tick.
+        // Training runs on its thread: wait for it (a few seconds; the lab's default run about
+        // 40 s) and for the tick.
         waitFor([&] {
             auto* model = window.windows()->modelWindow();
-            return (!model || !model->trainPanel()->isTraining()) && panel->isTicked(t - 1);
+            auto* lab = window.windows()->transformerLab();
+            return (!model || !model->trainPanel()->isTraining()) && (!lab || !lab->isTraining()) &&
+                   panel->isTicked(t - 1);
         }, 600000);
         settle();
     }
     window.heatmap()->replotNow();
 
-    seq2seq_view::Seq2SeqWindow* other = window.windows()->modelWindow();
+    // The window the lesson drives: the lab, the model runner or the seq2seq window; the
+    // playground when the last step shown put a head there.
+    QWidget* other = window.windows()->transformerLab();
+    if (!other) other = window.windows()->modelRunner();
+    if (!other) other = window.windows()->modelWindow();
+    const std::vector<lessons::Action>* last = task > 0 ? &lesson.tasks[std::size_t(task - 1)].show : &lesson.setup;
+    if (!last->empty() && last->back().verb == "head_to_playground") other = nullptr;
     if (!other) return shell::saveShot(QStringLiteral("screenshot"), &window, shot);
     // The lesson beside the window it drives: the dock's panel on the left, the window right.
     const int side = std::clamp(shot.size.width() / 4, 340, 460);

@@ -7,6 +7,7 @@
 
 #include "attnviz/core/inspect/attention_stack.hpp"
 #include "attnviz/core/parameters.hpp"
+#include "attnviz/core/transformer/lab_job.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -106,6 +107,16 @@ void publishPlaygroundResult(const playground::ResultSnapshotPtr& s)
         if (ix[1] >= m.rows() || ix[2] >= m.cols()) return std::nullopt;
         return m(ix[1], ix[2]);
     };
+    // The sessions' token labels (a real head opened from the model window has them).
+    const auto labelTable = [s](const std::vector<std::string> Session::*labels) {
+        return [s, labels](const std::vector<long>& ix) -> std::optional<Scalar> {
+            const std::vector<std::string>& l = s->session.*labels;
+            if (ix.size() != 1 || ix[0] >= long(l.size())) return std::nullopt;
+            return l[std::size_t(ix[0])];
+        };
+    };
+    tables["playground.query_label"] = labelTable(&Session::query_tokens);
+    tables["playground.key_label"] = labelTable(&Session::key_tokens);
     state().publish(values, tables);
 }
 
@@ -228,6 +239,95 @@ void publishInspectorPanel(int panel)
 {
     static const char* const kPanels[] = {"model", "head", "heatmap", "stats"};
     if (panel >= 0 && panel < 4) state().publish({{"inspector.panel", std::string(kPanels[panel])}});
+}
+
+// ---- the Transformer lab ----
+
+namespace {
+
+// A per-head metric of a snapshot kept alive by the table: [l][h] → metrics[l · heads + h].
+Table headTable(const std::shared_ptr<const transformer::LabSnapshot>& s, double transformer::HeadMetrics::*metric)
+{
+    return [s, metric](const std::vector<long>& ix) -> std::optional<Scalar> {
+        if (ix.size() != 2 || ix[0] >= s->layers || ix[1] >= s->heads) return std::nullopt;
+        const std::size_t at = std::size_t(ix[0] * s->heads + ix[1]);
+        if (at >= s->metrics.size()) return std::nullopt;
+        return s->metrics[at].*metric;
+    };
+}
+
+std::optional<Scalar> inductionMax(const transformer::LabSnapshot& s)
+{
+    if (s.metrics.empty()) return std::nullopt;
+    double best = s.metrics.front().induction;
+    for (const transformer::HeadMetrics& m : s.metrics) best = std::max(best, m.induction);
+    return best;
+}
+
+// The loss a snapshot stands for: at step 0 no step has been taken, so the probe's.
+double snapshotLoss(const transformer::LabSnapshot& s) { return s.step == 0 ? s.probe_loss : s.loss; }
+
+}  // namespace
+
+void publishLabOpen(bool open)
+{
+    if (!open) {
+        state().withdraw("lab.");
+        return;
+    }
+    state().publish({{"lab.open", true}, {"lab.state", std::string("idle")}});
+}
+
+void publishLabRunStarted(const transformer::LabConfig& config, bool compareOneLayer)
+{
+    static const char* const kRunValues[] = {"lab.step", "lab.loss", "lab.accuracy", "lab.induction_score_max",
+                                              "lab.timeline_step", "lab.timeline_induction_max", "lab.one_layer_step",
+                                              "lab.one_layer_loss", "lab.one_layer_accuracy"};
+    Values v{
+        {"lab.state", std::string("training")},
+        {"lab.task", config.task},
+        {"lab.layers", double(config.layers)},
+        {"lab.heads", double(config.heads)},
+        {"lab.embd", double(config.embd)},
+        {"lab.steps", double(config.steps)},
+        {"lab.compare", compareOneLayer},
+    };
+    for (const char* n : kRunValues) v[n] = std::nullopt;
+    state().publish(v, {{"lab.induction_score", nullptr},
+                        {"lab.previous_token_score", nullptr},
+                        {"lab.timeline_induction_score", nullptr}});
+}
+
+void publishLabStatus(LabStatus status)
+{
+    static const char* const kStates[] = {"idle", "training", "paused", "done"};
+    state().publish({{"lab.state", std::string(kStates[int(status)])}});
+}
+
+void publishLabSnapshot(const std::shared_ptr<const transformer::LabSnapshot>& s, bool oneLayer)
+{
+    if (!s) return;
+    const transformer::LabSnapshot& snapshot = *s;
+    if (oneLayer) {
+        state().publish({{"lab.one_layer_step", double(snapshot.step)},
+                         {"lab.one_layer_loss", snapshotLoss(snapshot)},
+                         {"lab.one_layer_accuracy", snapshot.accuracy}});
+        return;
+    }
+    state().publish({{"lab.step", double(snapshot.step)},
+                     {"lab.loss", snapshotLoss(snapshot)},
+                     {"lab.accuracy", snapshot.accuracy},
+                     {"lab.induction_score_max", inductionMax(snapshot)}},
+                    {{"lab.induction_score", headTable(s, &transformer::HeadMetrics::induction)},
+                     {"lab.previous_token_score", headTable(s, &transformer::HeadMetrics::previous_token)}});
+}
+
+void publishLabTimeline(const std::shared_ptr<const transformer::LabSnapshot>& s)
+{
+    if (!s) return;
+    const transformer::LabSnapshot& snapshot = *s;
+    state().publish({{"lab.timeline_step", double(snapshot.step)}, {"lab.timeline_induction_max", inductionMax(snapshot)}},
+                    {{"lab.timeline_induction_score", headTable(s, &transformer::HeadMetrics::induction)}});
 }
 
 }  // namespace attnviz::lessons

@@ -19,6 +19,11 @@ namespace attnviz::seq2seq_view {
 class WhatIfSession;
 }
 
+namespace attnviz::transformer {
+struct LabConfig;
+struct LabSnapshot;
+}
+
 namespace attnviz::lessons {
 
 // ---- the playground (MainWindow) ----
@@ -41,5 +46,18 @@ void publishSeq2seqTranslation(const seq2seq_view::WhatIfSession& session, int s
 void publishInspectorOpen(bool open);
 void publishInspectorFile(const std::shared_ptr<const inspect::AttentionStack>& stack);
 void publishInspectorPanel(int panel);  // InspectorWindow::Panel as int
+
+// ---- the Transformer lab ----
+enum class LabStatus { Idle, Training, Paused, Done };
+void publishLabOpen(bool open);  // false withdraws every lab.* value
+// A run starts: its configuration (the asked steps), state training, the last run's values withdrawn.
+void publishLabRunStarted(const transformer::LabConfig& config, bool compareOneLayer);
+void publishLabStatus(LabStatus status);
+// A snapshot of the model being trained (oneLayer: of the one-layer comparison trained after it).
+void publishLabSnapshot(const std::shared_ptr<const transformer::LabSnapshot>& snapshot, bool oneLayer);
+// The snapshot the timeline shows (it follows the newest unless scrubbed back).
+void publishLabTimeline(const std::shared_ptr<const transformer::LabSnapshot>& snapshot);
+
+// ---- the model window: publish_model.hpp ----
 
 }  // namespace attnviz::lessons

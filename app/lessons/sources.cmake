@@ -8,8 +8,10 @@ target_sources(attnviz_app PRIVATE
   lessons/lesson_library.hpp    lessons/lesson_library.cpp
   lessons/lesson_state.hpp      lessons/lesson_state.cpp
   lessons/publish.hpp           lessons/publish.cpp
+  lessons/publish_model.hpp     lessons/publish_model.cpp
+  lessons/builtin_models.hpp    lessons/builtin_models.cpp
   lessons/lesson_text.hpp       lessons/lesson_text.cpp
-  lessons/lesson_actions.hpp    lessons/lesson_actions.cpp
+  lessons/lesson_actions.hpp    lessons/lesson_actions.cpp  lessons/lesson_actions_windows.cpp
   lessons/lessons_panel.hpp     lessons/lessons_panel.cpp
   lessons/lesson_screenshot.cpp
 )
@@ -19,4 +21,15 @@ qt_add_resources(attnviz_app attnviz_lessons
   PREFIX "/"
   BASE ${PROJECT_SOURCE_DIR}/resources
   FILES ${ATTNVIZ_LESSON_FILES}
+)
+# The lab's trained induction model (2 layers × 2 heads, `attnviz train-transformer --task
+# induction --save`), shipped so that lesson 10 needs no download: Setup copies it to the data
+# folder (builtin_models.hpp) and opens it in the model window.
+qt_add_resources(attnviz_app attnviz_lesson_models
+  PREFIX "/"
+  BASE ${PROJECT_SOURCE_DIR}/resources
+  FILES
+    ${PROJECT_SOURCE_DIR}/resources/models/induction-2l/config.json
+    ${PROJECT_SOURCE_DIR}/resources/models/induction-2l/model.safetensors
+    ${PROJECT_SOURCE_DIR}/resources/models/induction-2l/tokenizer.json
 )

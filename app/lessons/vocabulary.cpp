@@ -59,6 +59,7 @@ Vocabulary build()
     std::vector<std::string> datasets = seq2seq::generated_dataset_names();
     std::vector<std::string> modelDatasets = datasets;
     modelDatasets.push_back("file");
+    const std::vector<std::string> labTasks{"induction", "copy", "reverse", "sort", "text"};
 
     v.values = {
         // ---- the playground (published with every result) ----
@@ -88,6 +89,8 @@ Vocabulary build()
         val("playground.query", T::Number, 2, "[i][c] entry of Q as computed"),
         val("playground.key", T::Number, 2, "[j][c] entry of K as computed"),
         val("playground.value", T::Number, 2, "[j][c] entry of V as computed"),
+        val("playground.query_label", T::Text, 1, "[i] the label of query row i (sessions with token labels)"),
+        val("playground.key_label", T::Text, 1, "[j] the label of key j (sessions with token labels)"),
         val("playground.error", T::Bool, 0, "the last computation was refused (the banner over the heatmap)"),
         // ---- the seq2seq window ----
         val("seq2seq.open", T::Bool, 0, "the seq2seq window is open"),
@@ -118,27 +121,63 @@ Vocabulary build()
         val("inspector.heads", T::Number, 0, "heads per layer"),
         val("inspector.tokens", T::Number, 0, "tokens (n of each n × n map)"),
         val("inspector.panel", T::Text, 0, "its front tab", {"model", "head", "heatmap", "stats"}),
-        // ---- not yet published: the Transformer lab (issue 15) and the model window (issue 13) ----
-        val("lab.open", T::Bool, 0, "the Transformer lab is open", {}, false),
-        val("lab.task", T::Text, 0, "the lab's training task (induction, copy, ...)", {}, false),
-        val("lab.step", T::Number, 0, "training steps done", {}, false),
-        val("lab.loss", T::Number, 0, "the latest training loss", {}, false),
-        val("lab.induction_score", T::Number, 2, "[l][h] induction score of layer l, head h", {}, false),
-        val("lab.induction_score_max", T::Number, 0, "the largest induction score over all heads", {}, false),
-        val("model.open", T::Bool, 0, "the model window is open", {}, false),
-        val("model.top1", T::Text, 0, "the model's top-1 next token", {}, false),
-        val("model.ablated", T::Bool, 0, "some head is switched off", {}, false),
-        val("model.ablated_head", T::Text, 0, "the head switched off, as \"L.H\"", {}, false),
+        // ---- the Transformer lab (the latest run; the timeline's snapshot) ----
+        val("lab.open", T::Bool, 0, "the Transformer lab is open"),
+        val("lab.state", T::Text, 0, "idle (nothing trained yet), training, paused, done (finished or stopped)",
+            {"idle", "training", "paused", "done"}),
+        val("lab.task", T::Text, 0, "the task of the latest run", labTasks),
+        val("lab.layers", T::Number, 0, "layers of the latest run's model"),
+        val("lab.heads", T::Number, 0, "heads per layer of the latest run's model"),
+        val("lab.embd", T::Number, 0, "the latest run's model width"),
+        val("lab.steps", T::Number, 0, "steps asked for in the latest run"),
+        val("lab.compare", T::Bool, 0, "the latest run trains the one-layer comparison after the model"),
+        val("lab.step", T::Number, 0, "steps done at the latest snapshot (every 25 steps by default)"),
+        val("lab.loss", T::Number, 0, "the training loss at the latest snapshot"),
+        val("lab.accuracy", T::Number, 0, "the probe accuracy at the latest snapshot"),
+        val("lab.induction_score", T::Number, 2, "[l][h] induction score of layer l, head h at the latest snapshot"),
+        val("lab.induction_score_max", T::Number, 0, "the largest induction score over all heads at the latest snapshot"),
+        val("lab.previous_token_score", T::Number, 2, "[l][h] previous-token score of layer l, head h at the latest snapshot"),
+        val("lab.timeline_step", T::Number, 0, "the step of the snapshot the timeline shows (scrubbed back, or the newest)"),
+        val("lab.timeline_induction_score", T::Number, 2, "[l][h] induction score of layer l, head h in the snapshot shown"),
+        val("lab.timeline_induction_max", T::Number, 0, "the largest induction score in the snapshot shown"),
+        val("lab.one_layer_step", T::Number, 0, "steps done by the one-layer comparison (its latest snapshot)"),
+        val("lab.one_layer_loss", T::Number, 0, "the one-layer comparison's training loss"),
+        val("lab.one_layer_accuracy", T::Number, 0, "the one-layer comparison's probe accuracy"),
+        // ---- the model window (the run it shows; publish_model.cpp) ----
+        val("model.open", T::Bool, 0, "the model window is open"),
+        val("model.loaded", T::Bool, 0, "a model is open in it"),
+        val("model.name", T::Text, 0, "the model's folder name (induction-2l, gpt2, ...)"),
+        val("model.type", T::Text, 0, "config.json's model_type (gpt2, bert, llama, ...)"),
+        val("model.layers", T::Number, 0, "layers of the model"),
+        val("model.heads", T::Number, 0, "heads per layer"),
+        val("model.tokens", T::Number, 0, "tokens of the input run"),
+        val("model.input", T::Text, 0, "the input's tokens, joined by spaces"),
+        val("model.token", T::Text, 1, "[i] the input's token i, from 0"),
+        val("model.top1", T::Text, 0, "the most likely next token (causal models)"),
+        val("model.top1_probability", T::Number, 0, "its probability"),
+        val("model.top_token", T::Text, 1, "[k] the k-th most likely next token, from 0"),
+        val("model.top_probability", T::Number, 1, "[k] its probability"),
+        val("model.repeat_token", T::Text, 0,
+            "the token after the last token's previous occurrence: what an induction head predicts (not published "
+            "when the last token did not occur before)"),
+        val("model.predicts_repeat", T::Bool, 0, "the top-1 is model.repeat_token"),
+        val("model.ablated", T::Bool, 0, "the run shown has heads switched off"),
+        val("model.ablated_count", T::Number, 0, "how many heads are switched off"),
+        val("model.ablated_head", T::Bool, 2, "[l][h] head h of layer l is switched off"),
+        val("model.plain_top1", T::Text, 0, "the top-1 of the latest run on the same input without interventions"),
+        val("model.top1_changed", T::Bool, 0, "the top-1 differs from model.plain_top1"),
+        val("model.attention", T::Number, 4, "[l][h][i][j] weight of query i on key j in layer l, head h"),
     };
 
     v.lists["preset"] = presets;
     v.lists["variant"] = variants;
     v.lists["dataset"] = datasets;
-    v.lists["window"] = {"playground", "seq2seq", "inspector"};
+    v.lists["window"] = {"playground", "seq2seq", "inspector", "lab", "model"};
+    v.lists["lab_task"] = {"induction", "copy", "reverse", "sort"};
     v.lists["matrix"] = matrixNames();
     v.lists["tab"] = {"translate", "train"};
     v.lists["button"] = {"seq2seq.builtin_model", "seq2seq.train", "seq2seq.stop", "seq2seq.translate", "seq2seq.whatif_reset",
-                         "playground.regenerate", "playground.clear_mask"};
+                         "playground.regenerate", "playground.clear_mask", "lab.train", "lab.pause", "lab.stop"};
     v.verbs = {
         {"preset", {"preset"}, "load a preset session into the playground (a new session: no undo history)"},
         {"variant", {"variant"}, "switch the playground's variant"},
@@ -159,6 +198,17 @@ Vocabulary build()
         {"translate", {"text"}, "translate a sentence in the seq2seq window"},
         {"step", {"int"}, "show decoder step N (from 1)"},
         {"whatif", {"int", "number"}, "at the step shown, set the weight on source token j (from 0) and re-decode"},
+        {"lab_task", {"lab_task"}, "choose the Transformer lab's task (its default settings come with it)"},
+        {"lab_layers", {"int"}, "layers in the lab's form"},
+        {"lab_heads", {"int"}, "heads per layer in the lab's form"},
+        {"lab_steps", {"int"}, "training steps in the lab's form"},
+        {"lab_compare", {"onoff"}, "the lab's \"Compare with a 1-layer model\""},
+        {"lab_scrub", {"int"}, "scrub the lab's timeline to the last snapshot at or before step N"},
+        {"lab_head", {"int", "int"}, "open layer L, head H of the lab's grid in its heatmap"},
+        {"open_model", {"text"}, "open a model in the model window: builtin:NAME (shipped) or a checkpoint folder"},
+        {"model_input", {"text"}, "run a text in the model window"},
+        {"ablate", {"heads"}, "re-run the model window's input with heads L.H,L.H,... switched off (none: no head)"},
+        {"head_to_playground", {"int", "int"}, "open layer L, head H of the model window's run in the playground"},
     };
     return v;
 }

@@ -2,6 +2,7 @@
 #include "shell/window_launcher.hpp"
 
 #include "inspector/inspector_window.hpp"
+#include "lessons/publish_model.hpp"
 #include "model_view/model_window.hpp"
 #include "seq2seq_view/seq2seq_window.hpp"
 #include "transformer_lab/lab_window.hpp"
@@ -89,6 +90,8 @@ model_view::ModelWindow* WindowLauncher::showModelRunner()
         o.settings = options_.settings;
         runner_ = new model_view::ModelWindow(o);
         runner_->setAttribute(Qt::WA_DeleteOnClose);
+        connect(runner_, &model_view::ModelWindow::openSessionInPlayground, this, &WindowLauncher::sessionOpenRequested);
+        lessons::connectModelWindow(runner_);  // model.* for the lessons
     }
     runner_->show();
     runner_->raise();

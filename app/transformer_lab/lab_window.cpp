@@ -7,6 +7,7 @@
 #include "transformer_lab/lab_settings_form.hpp"
 #include "transformer_lab/lab_timeline.hpp"
 
+#include "lessons/publish.hpp"
 #include "playground/app_settings.hpp"
 
 #include "attnviz/core/transformer/hf_save.hpp"
@@ -157,6 +158,7 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     connect(stop_, &QPushButton::clicked, runner_, &LabRunner::stop);
     connect(save_, &QPushButton::clicked, this, &TransformerLabWindow::chooseAndSave);
     connect(runner_, &LabRunner::pausedChanged, this, [this](bool paused) {
+        lessons::publishLabStatus(paused ? lessons::LabStatus::Paused : lessons::LabStatus::Training);
         pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
         if (paused) status_->setText(tr("Paused."));
     });
@@ -172,13 +174,15 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     connect(timeline_, &LabTimeline::frameShown, this, [this](const LabFrame& f) {
         heads_->showFrame(f);
         curves_->setMarker(f.snapshot->step);
+        lessons::publishLabTimeline(f.snapshot);
     });
     connect(heads_, &LabHeadsView::headOpened, curves_, &LabCurves::highlightHead);
     setRunning(false);
     resize(1500, 940);
+    lessons::publishLabOpen(true);
 }
 
-TransformerLabWindow::~TransformerLabWindow() = default;
+TransformerLabWindow::~TransformerLabWindow() { lessons::publishLabOpen(false); }
 
 void TransformerLabWindow::buildMenus()
 {
@@ -232,6 +236,7 @@ bool TransformerLabWindow::startTraining(const LabJob& job)
     result_->clear();
     status_->setText(tr("Starting…"));
     if (!runner_->start(job)) return false;
+    lessons::publishLabRunStarted(job.config, job.compareOneLayer);
     setRunning(true);
     return true;
 }
@@ -249,6 +254,7 @@ void TransformerLabWindow::onSnapshot(const LabFrame& frame)
 {
     const transformer::LabSnapshot& s = *frame.snapshot;
     curves_->addSnapshot(frame.run, s);
+    lessons::publishLabSnapshot(frame.snapshot, frame.run == LabRun::OneLayer);
     if (frame.run == LabRun::Main) timeline_->addFrame(frame);
     if (s.step > 0 && s.seconds > 0 && !runner_->isPaused()) {
         const double tokens = static_cast<double>(s.step) * job_.config.batch * (job_.config.ctx - 1);
@@ -289,6 +295,7 @@ void TransformerLabWindow::onFinished(const LabRunOutcome& outcome)
                     .arg(outcome.oneLayer->final_loss, 0, 'f', 4)
                     .arg(percent(outcome.oneLayer->accuracy));
     result_->setText(text);
+    lessons::publishLabStatus(lessons::LabStatus::Done);
     status_->setText(o.model ? tr("Done. Save model… writes it as a Hugging Face folder.") : tr("Done."));
     setRunning(false);
 }
@@ -296,6 +303,7 @@ void TransformerLabWindow::onFinished(const LabRunOutcome& outcome)
 void TransformerLabWindow::onFailed(const QString& message)
 {
     status_->setText(tr("Training failed: %1").arg(message));
+    lessons::publishLabStatus(lessons::LabStatus::Idle);
     setRunning(false);
 }
 

@@ -4,6 +4,8 @@
 // cumulative lesson's later tasks only); the panel's flow — Setup, Hint, Show me, the tick
 // appearing by itself, progress saved between runs and reset — and a teacher's bad file.
 #include "gui/main_window.hpp"
+#include "lessons/builtin_models.hpp"
+#include "lessons/lesson_actions.hpp"
 #include "lessons/lesson_library.hpp"
 #include "lessons/lesson_state.hpp"
 #include "lessons/lessons_panel.hpp"
@@ -14,6 +16,11 @@
 #include "seq2seq_view/train_panel.hpp"
 #include "seq2seq_view/train_runner.hpp"
 #include "shell/window_launcher.hpp"
+#include "model_view/model_window.hpp"
+#include "transformer_lab/lab_heads_view.hpp"
+#include "transformer_lab/lab_settings_form.hpp"
+#include "transformer_lab/lab_timeline.hpp"
+#include "transformer_lab/lab_window.hpp"
 
 #include "attnviz/widgets/matrix_table_model.hpp"
 
@@ -22,9 +29,12 @@
 #include <QFile>
 #include <QLabel>
 #include <QPushButton>
+#include <QCheckBox>
 #include <QSettings>
 #include <QShortcut>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -77,6 +87,23 @@ private:
             w->close();
         }
         QTRY_VERIFY(!window_->windows()->modelWindow());
+        // The lab (closing stops its run and waits) and the model runner, likewise.
+        if (auto* lab = window_->windows()->transformerLab()) lab->close();
+        if (auto* runner = window_->windows()->modelRunner()) runner->close();
+        QTRY_VERIFY(!window_->windows()->transformerLab() && !window_->windows()->modelRunner());
+    }
+    // A task whose "Show me" (or, cumulative, one before it) trains the lab's default model: 40 s
+    // and more, left to test_lesson_induction (labelled long).
+    static bool trainsTheLab(const lessons::Lesson& l, int task)
+    {
+        for (int t = l.cumulative ? 0 : task; t <= task; ++t)
+            for (const lessons::Action& a : l.tasks[std::size_t(t)].show)
+                if (a.verb == "press" && a.args == std::vector<std::string>{"lab.train"}) return true;
+        return false;
+    }
+    std::optional<lessons::Scalar> value(const char* name, std::vector<long> ix = {}) const
+    {
+        return lessons::LessonState::instance().lookup(name, ix);
     }
     QString ticks() const
     {
@@ -87,6 +114,7 @@ private:
     }
 
 private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }  // builtin models go to a test folder
     void init();
     void cleanup();
     void lists_the_course();
@@ -99,6 +127,8 @@ private slots:
     void a_left_over_state_earns_nothing();
     void teacher_file_opens_or_is_refused();
     void f1_opens_the_lesson_of_the_focused_panel();
+    void lab_steps_and_published_values();
+    void model_steps_and_published_values();
 };
 
 void TestLessonsPanel::init()
@@ -120,7 +150,7 @@ void TestLessonsPanel::cleanup()
 
 void TestLessonsPanel::lists_the_course()
 {
-    QVERIFY(panel()->lessonCount() >= 8);
+    QVERIFY(panel()->lessonCount() >= 10);
     QCOMPARE(panel()->lessonPicker()->count(), panel()->lessonCount());
     QCOMPARE(panel()->currentIndex(), 0);
     QVERIFY(panel()->lessonPicker()->itemText(0).startsWith(QStringLiteral("1. ")));
@@ -157,6 +187,7 @@ void TestLessonsPanel::show_me_ticks_its_task_only()
     QFETCH(int, lesson);
     QFETCH(int, task);
     panel()->showLessonAt(lesson);
+    if (trainsTheLab(*panel()->currentLesson(), task)) QSKIP("trains the lab's default model: test_lesson_induction");
     QCOMPARE(panel()->runSetup(), QString());
     settle();
     const bool cumulative = panel()->currentLesson()->cumulative;
@@ -335,6 +366,123 @@ void TestLessonsPanel::f1_opens_the_lesson_of_the_focused_panel()
     emit f1->activated();
     QVERIFY(dock->isVisible());
     QCOMPARE(QString::fromStdString(panel()->currentLesson()->id), QStringLiteral("seq2seq-bahdanau"));
+}
+
+namespace {
+lessons::Action step(std::string verb, std::vector<std::string> args) { return lessons::Action{std::move(verb), std::move(args), 1}; }
+lessons::Scalar text(const char* s) { return std::string(s); }
+}  // namespace
+
+void TestLessonsPanel::lab_steps_and_published_values()
+{
+    using S = std::optional<lessons::Scalar>;
+    lessons::LessonActions act(window_.get());
+    QVERIFY(panel()->showLesson(QStringLiteral("induction-heads")));
+    QCOMPARE(panel()->runSetup(), QString());
+    transformer_lab::TransformerLabWindow* lab = window_->windows()->transformerLab();
+    QVERIFY(lab);
+    QCOMPARE(value("lab.open"), S(true));
+    QCOMPARE(value("lab.state"), S(text("idle")));
+    // The Setup leaves the form at the induction task's defaults (docs/transformer-lab.md).
+    const transformer_lab::LabJob job = lab->form()->job();
+    QCOMPARE(job.config.task, std::string("induction"));
+    QCOMPARE(job.config.layers, 2);
+    QCOMPARE(job.config.heads, 2);
+    QCOMPARE(job.config.steps, 3500LL);
+    QVERIFY(!job.compareOneLayer);
+    // Steps that need snapshots refuse before a run; a form value out of range is refused.
+    QVERIFY(!act.perform(step("lab_scrub", {"700"})).isEmpty());
+    QVERIFY(!act.perform(step("lab_head", {"1", "0"})).isEmpty());
+    QVERIFY(!act.perform(step("lab_layers", {"0"})).isEmpty());
+    QCOMPARE(act.perform(step("lab_layers", {"2"})), QString());
+    QCOMPARE(act.perform(step("lab_compare", {"on"})), QString());
+    QVERIFY(lab->form()->compareCheck()->isChecked());
+    QCOMPARE(act.perform(step("lab_compare", {"off"})), QString());
+    // A short run (50 steps, under a second) publishes as the lesson's run does.
+    QCOMPARE(act.perform(step("lab_steps", {"50"})), QString());
+    QCOMPARE(lab->form()->stepsSpin()->value(), 50);
+    QCOMPARE(act.perform(step("press", {"lab.train"})), QString());
+    QCOMPARE(value("lab.state"), S(text("training")));
+    QVERIFY(!act.perform(step("press", {"lab.train"})).isEmpty());  // one run at a time
+    QTRY_COMPARE_WITH_TIMEOUT(value("lab.state"), S(text("done")), kTrainTimeoutMs);
+    QCOMPARE(value("lab.task"), S(text("induction")));
+    QCOMPARE(value("lab.steps"), S(50.0));
+    QCOMPARE(value("lab.step"), S(50.0));
+    QCOMPARE(value("lab.compare"), S(false));
+    QVERIFY(value("lab.loss") && value("lab.accuracy"));
+    const S score = value("lab.induction_score", {1, 1});
+    QVERIFY(score && std::holds_alternative<double>(*score));
+    QVERIFY(std::get<double>(*value("lab.induction_score_max")) >= std::get<double>(*score));
+    QVERIFY(value("lab.previous_token_score", {0, 0}));
+    QVERIFY(!value("lab.induction_score", {2, 0}));  // past the model
+    QCOMPARE(value("lab.timeline_step"), S(50.0));  // the timeline follows the newest snapshot
+    QCOMPARE(ticks(), QStringLiteral("...."));  // 50 steps are not the lesson's run: nothing by accident
+    // Scrubbing and opening a head.
+    QCOMPARE(act.perform(step("lab_scrub", {"30"})), QString());
+    QCOMPARE(value("lab.timeline_step"), S(25.0));  // a snapshot every 25 steps
+    QVERIFY(value("lab.timeline_induction_score", {1, 0}) && value("lab.timeline_induction_max"));
+    QCOMPARE(act.perform(step("lab_head", {"1", "0"})), QString());
+    QCOMPARE(lab->headsView()->openLayer(), 1);
+    // Closing the lab withdraws its values.
+    lab->close();
+    QTRY_VERIFY(!window_->windows()->transformerLab());
+    QVERIFY(!value("lab.open") && !value("lab.step"));
+}
+
+void TestLessonsPanel::model_steps_and_published_values()
+{
+    using S = std::optional<lessons::Scalar>;
+    lessons::LessonActions act(window_.get());
+    QString error;
+    QVERIFY(lessons::installBuiltinModel(QStringLiteral("nothing-such"), &error).isEmpty());
+    QVERIFY2(error.contains(QStringLiteral("induction-2l")), qPrintable(error));
+    const QString folder = lessons::installBuiltinModel(QStringLiteral("induction-2l"), &error);
+    QVERIFY2(!folder.isEmpty(), qPrintable(error));
+    QCOMPARE(lessons::installBuiltinModel(QStringLiteral("induction-2l"), &error), folder);  // again: the same folder
+
+    QCOMPARE(act.perform(step("window", {"model"})), QString());
+    QCOMPARE(value("model.open"), S(true));
+    QVERIFY(!act.perform(step("ablate", {"1.0"})).isEmpty());  // nothing run yet
+    QCOMPARE(act.perform(step("open_model", {"builtin:induction-2l"})), QString());
+    QCOMPARE(value("model.loaded"), S(true));
+    QCOMPARE(value("model.name"), S(text("induction-2l")));
+    QCOMPARE(value("model.type"), S(text("gpt2")));
+    QCOMPARE(value("model.layers"), S(2.0));
+    QVERIFY(!act.perform(step("open_model", {"builtin:nothing-such"})).isEmpty());
+    // A plain run: its tokens, its top K, the induction target.
+    QCOMPARE(act.perform(step("model_input", {"t3 t9 t4 t3"})), QString());
+    QCOMPARE(value("model.tokens"), S(4.0));
+    QCOMPARE(value("model.input"), S(text("t3 t9 t4 t3")));
+    QCOMPARE(value("model.token", {1}), S(text("t9")));
+    QCOMPARE(value("model.repeat_token"), S(text("t9")));
+    QCOMPARE(value("model.ablated"), S(false));
+    QCOMPARE(value("model.top_token", {0}), value("model.top1"));
+    QVERIFY(value("model.predicts_repeat"));
+    QVERIFY(value("model.attention", {1, 0, 3, 1}));
+    QVERIFY(!value("model.attention", {1, 0, 3, 4}));
+    // Heads off: the window's run of the same input with them ablated.
+    QCOMPARE(act.perform(step("ablate", {"1.0,1.1"})), QString());
+    QCOMPARE(value("model.ablated"), S(true));
+    QCOMPARE(value("model.ablated_count"), S(2.0));
+    QCOMPARE(value("model.ablated_head", {1, 1}), S(true));
+    QCOMPARE(value("model.ablated_head", {0, 1}), S(false));
+    QVERIFY(value("model.plain_top1"));
+    QVERIFY(value("model.top1_changed"));
+    QVERIFY(!act.perform(step("ablate", {"5.0"})).isEmpty());  // no such layer
+    QCOMPARE(act.perform(step("ablate", {"none"})), QString());
+    QCOMPARE(value("model.ablated"), S(false));
+    // A head in the playground: scaled dot product over the tokens, causal.
+    QCOMPARE(act.perform(step("head_to_playground", {"1", "0"})), QString());
+    settle();
+    QCOMPARE(value("playground.variant"), S(text("scaled_dot")));
+    QCOMPARE(value("playground.causal"), S(true));
+    QCOMPARE(value("playground.keys"), S(4.0));
+    QCOMPARE(value("playground.key_label", {3}), S(text("t3")));
+    QCOMPARE(value("playground.d_k"), S(16.0));
+    // Closing the window withdraws its values.
+    window_->windows()->modelRunner()->close();
+    QTRY_VERIFY(!window_->windows()->modelRunner());
+    QVERIFY(!value("model.open") && !value("model.tokens"));
 }
 
 QTEST_MAIN(TestLessonsPanel)
