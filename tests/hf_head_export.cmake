@@ -4,3 +4,8 @@ attnviz_add_test(test_hf_head_export
   SOURCES core/test_hf_head_export.cpp ${PROJECT_SOURCE_DIR}/app/model_view/head_session.cpp
   LIBS attnviz::hf attnviz::attention LABELS core)
 target_include_directories(test_hf_head_export PRIVATE ${PROJECT_SOURCE_DIR}/app)
+
+# `attnviz run --export-head` (and --generate): the session is one `attnviz compute` runs and its
+# weights are `run --save-attentions`'s for that head; bad values exit 2 with one line.
+attnviz_add_test(test_run_head_export_cli SOURCES app/test_run_head_export_cli.cpp LIBS Qt6::Core attnviz::hf)
+add_dependencies(test_run_head_export_cli attnviz)
