@@ -28,6 +28,12 @@ void AttentionRowEditor::setEditable(bool on)
                   : tr("The attention weights of this step over the source tokens"));
 }
 
+void AttentionRowEditor::setFixedFrom(int first)
+{
+    fixedFrom_ = first;
+    update();
+}
+
 void AttentionRowEditor::setRow(const QStringList& labels, const std::vector<double>& values)
 {
     labels_ = labels;
@@ -91,7 +97,10 @@ void AttentionRowEditor::paintEvent(QPaintEvent*)
         p.setPen(QPen(fill.darker(140)));
         p.setBrush(i == dragging_ ? fill.lighter(125) : fill);
         p.drawRect(bar);
-        p.setPen(palette().text().color());
+        const bool fixed = fixedFrom_ >= 0 && i >= fixedFrom_;
+        if (fixed) p.fillRect(slot.adjusted(slot.width() * 0.15, 0, -slot.width() * 0.15, 0),
+                              QBrush(palette().mid().color(), Qt::BDiagPattern));
+        p.setPen(fixed ? palette().placeholderText().color() : palette().text().color());
         p.drawText(QRectF(slot.left(), bar.top() - fm.height() - 2, slot.width(), fm.height()), Qt::AlignCenter,
                    QString::number(v, 'f', 2));
         const QString label = i < labels_.size() ? labels_[i] : QString::number(i);
@@ -106,6 +115,7 @@ void AttentionRowEditor::mousePressEvent(QMouseEvent* event)
 {
     if (!editable_ || event->button() != Qt::LeftButton) return QWidget::mousePressEvent(event);
     dragging_ = barAt(event->position().x());
+    if (fixedFrom_ >= 0 && dragging_ >= fixedFrom_) dragging_ = -1;
     if (dragging_ >= 0) emit barEdited(dragging_, valueAt(event->position().y()));
     update();
 }

@@ -25,6 +25,10 @@ public:
     // Dragging on (default) or off (a read-only view of the row).
     void setEditable(bool on);
     bool isEditable() const { return editable_; }
+    // Bars from `first` on are fixed (a causal model's keys past the query, issue 13): drawn
+    // hatched, never dragged. -1 (the default): none.
+    void setFixedFrom(int first);
+    int fixedFrom() const { return fixedFrom_; }
 
     // Geometry, for tests that drag with QTest: the bar area of bar i and the value a y
     // coordinate maps to.
@@ -53,6 +57,7 @@ private:
     std::vector<double> values_;
     bool editable_ = true;
     int dragging_ = -1;
+    int fixedFrom_ = -1;
 };
 
 }  // namespace attnviz::widgets
