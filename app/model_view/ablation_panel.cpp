@@ -37,10 +37,12 @@ namespace attnviz::model_view {
 
 namespace {
 
+// "53.75 %", "0.351 %", "1.2e-05 %": two decimals, or three below 1 %, or three significant digits.
 QString percent(double p)
 {
     const double v = p * 100.0;
-    return v >= 1.0 || v == 0.0 ? QStringLiteral("%1 %").arg(v, 0, 'f', 2) : QStringLiteral("%1 %").arg(v, 0, 'g', 3);
+    if (v >= 1.0 || v == 0.0) return QStringLiteral("%1 %").arg(v, 0, 'f', 2);
+    return v >= 0.001 ? QStringLiteral("%1 %").arg(v, 0, 'f', 3) : QStringLiteral("%1 %").arg(v, 0, 'g', 2);
 }
 
 QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight | Qt::AlignVCenter)
@@ -49,11 +51,6 @@ QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight
     item->setTextAlignment(align);
     item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
     return item;
-}
-
-QString modeName(hf::AblationMode mode)
-{
-    return mode == hf::AblationMode::Mean ? QObject::tr("mean") : QObject::tr("zero");
 }
 
 // The distribution the comparison reads: a causal LM's next token, a masked LM's first [MASK].
@@ -125,44 +122,6 @@ private:
 
 }  // namespace
 
-bool AblationSet::contains(int layer, int head) const
-{
-    return std::find(heads.begin(), heads.end(), std::pair{layer, head}) != heads.end();
-}
-
-std::vector<hf::HeadAblation> AblationSet::ablations() const
-{
-    std::vector<hf::HeadAblation> out;
-    for (const auto& [l, h] : heads) out.push_back({l, h, mode});
-    return out;
-}
-
-QString AblationSet::describe() const
-{
-    QStringList names;
-    for (const auto& [l, h] : heads) names << QStringLiteral("%1.%2").arg(l).arg(h);
-    return QStringLiteral("%1 (%2)").arg(names.join(QStringLiteral(", ")), modeName(mode));
-}
-
-std::vector<AblationRow> compareTopK(const std::vector<hf::TopToken>& before, const std::vector<hf::TopToken>& after,
-                                     int k)
-{
-    std::map<int, AblationRow> rows;
-    const auto take = [&](const std::vector<hf::TopToken>& list) {
-        for (std::size_t i = 0; i < list.size() && static_cast<int>(i) < k; ++i) rows[list[i].id].id = list[i].id;
-    };
-    take(before);
-    take(after);
-    for (const hf::TopToken& t : before)
-        if (auto it = rows.find(t.id); it != rows.end()) it->second.before = t.probability;
-    for (const hf::TopToken& t : after)
-        if (auto it = rows.find(t.id); it != rows.end()) it->second.after = t.probability;
-    std::vector<AblationRow> out;
-    for (const auto& [id, row] : rows) out.push_back(row);
-    std::stable_sort(out.begin(), out.end(), [](const AblationRow& a, const AblationRow& b) { return a.before > b.before; });
-    return out;
-}
-
 AblationPanel::AblationPanel(ModelWindow& window, QWidget* parent)
     : QWidget(parent), m_window(window), m_beforeRunner(new ModelRunner(this)), m_afterRunner(new ModelRunner(this)),
       m_pick(new QPushButton(tr("Pick heads"))), m_mode(new QComboBox), m_list(new QListWidget),
@@ -226,7 +185,7 @@ AblationPanel::AblationPanel(ModelWindow& window, QWidget* parent)
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
         AblationSet s = m_set;
         s.mode = index == 1 ? hf::AblationMode::Mean : hf::AblationMode::Zero;
-        requestSet(s, tr("Ablation mode %1").arg(modeName(s.mode)));
+        requestSet(s, tr("Ablation mode %1").arg(ablationModeName(s.mode)));
     });
     connect(m_add, &QPushButton::clicked, this, [this] {
         if (!m_set.contains(m_layer->value(), m_head->value())) toggleHead(m_layer->value(), m_head->value());
@@ -482,11 +441,11 @@ void AblationPanel::showComparison()
     if (m_set.heads.empty()) {
         setStatus(tr("Plain run: %1 tokens (top %2 shown)").arg(in.ids.size()).arg(kTopK));
     } else {
-        setStatus(tr("Ablated run: layers %1–%2 recomputed, forward %3; the union of both top %4, by probability "
-                     "before")
-                      .arg(after->result.resumed_at_layer)
-                      .arg(after->result.layers - 1)
-                      .arg(formatSeconds(after->result.forward_seconds))
+        const int from = after->result.resumed_at_layer, last = after->result.layers - 1;
+        const QString layers = from == last ? tr("layer %1").arg(last) : tr("layers %1–%2").arg(from).arg(last);
+        setStatus(tr("Ablated run: %1 recomputed (the rest reused), forward %2. Rows: the union of both top %3, "
+                     "by probability before.")
+                      .arg(layers, formatSeconds(after->result.forward_seconds))
                       .arg(kTopK));
     }
 }

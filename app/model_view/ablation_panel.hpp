@@ -12,12 +12,12 @@
 // for the whole vocabulary's probabilities so that any candidate's before and after are known.
 #pragma once
 
+#include "model_view/ablation_set.hpp"
 #include "model_view/model_runner.hpp"
 
 #include <QWidget>
 
 #include <memory>
-#include <utility>
 #include <vector>
 
 class QCheckBox;
@@ -31,26 +31,6 @@ class QTableWidget;
 namespace attnviz::model_view {
 
 class ModelWindow;
-
-// The heads switched off and how; heads sorted, each once.
-struct AblationSet {
-    std::vector<std::pair<int, int>> heads;  // (layer, head)
-    hf::AblationMode mode = hf::AblationMode::Zero;
-    bool contains(int layer, int head) const;
-    std::vector<hf::HeadAblation> ablations() const;
-    QString describe() const;  // "1.0, 1.1 (zero)"
-    friend bool operator==(const AblationSet&, const AblationSet&) = default;
-};
-
-// One row of the comparison: a candidate token's probability before and after.
-struct AblationRow {
-    int id = 0;
-    double before = 0.0, after = 0.0;
-};
-// The union of the top `k` of `before` and of `after` (each sorted by probability, covering the
-// whole vocabulary), sorted by probability before (ties by id). Ids missing from a list count 0.
-std::vector<AblationRow> compareTopK(const std::vector<hf::TopToken>& before,
-                                     const std::vector<hf::TopToken>& after, int k);
 
 class AblationPanel : public QWidget {
     Q_OBJECT

@@ -78,7 +78,7 @@ QTableWidgetItem* lensCell(const OpenedModel& model, const std::vector<hf::TopTo
     item->setData(kProbabilityRole, static_cast<double>(best.probability));
     const QColor fill = probabilityColour(best.probability, base);
     item->setBackground(fill);
-    item->setForeground(fill.lightnessF() < 0.5 ? QColor(Qt::white) : QColor(Qt::black));
+    item->setForeground(best.probability > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
     QStringList lines;
     for (const hf::TopToken& t : top)
         lines << QStringLiteral("%1  %2").arg(chipText(token_label(model, t.id)).toHtmlEscaped(), percent(t.probability));
@@ -251,7 +251,7 @@ void LogitLensPanel::showDetail()
                 item->setData(kProbabilityRole, static_cast<double>(t.probability));
                 const QColor fill = probabilityColour(t.probability, base);
                 item->setBackground(fill);
-                item->setForeground(fill.lightnessF() < 0.5 ? QColor(Qt::white) : QColor(Qt::black));
+                item->setForeground(t.probability > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
             }
             m_detail->setItem(l, k, item);
         }
