@@ -9,9 +9,9 @@ target_sources(attnviz_app PRIVATE
   model_view/intervention_panels.hpp
   model_view/generation_runner.hpp    model_view/generation_runner.cpp
   model_view/generation_panel.hpp     model_view/generation_panel.cpp
-  model_view/ablation_panel.hpp        model_view/ablation_panel.hpp        model_view/ablation_panel.cpp
+  model_view/ablation_panel.hpp        model_view/ablation_panel.cpp
   model_view/ablation_set.hpp          model_view/ablation_set.cpp
-  model_view/logit_lens_panel.hpp      model_view/logit_lens_panel.hpp      model_view/logit_lens_panel.cpp
+  model_view/logit_lens_panel.hpp      model_view/logit_lens_panel.cpp
   model_view/override_panel.hpp        model_view/override_panel.cpp
   model_view/head_session.hpp         model_view/head_session.cpp
   model_view/head_export_action.cpp
