@@ -18,6 +18,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTextBrowser>
@@ -123,15 +124,17 @@ GenerationPanel::GenerationPanel(ModelWindow& window, QWidget* parent)
     buttons->addWidget(m_step);
     buttons->addWidget(m_play);
     buttons->addWidget(m_reset);
-    buttons->addWidget(m_speed, 1);
-    m_speed->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    buttons->addStretch(1);
+    m_speed->setWordWrap(true);
 
     m_prompt->setWordWrap(true);
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_text->setReadOnly(true);
     m_text->setOpenLinks(false);
+    // Three to six lines: the steps table below gets the rest of the height.
     m_text->setMinimumHeight(m_text->fontMetrics().lineSpacing() * 3 + 12);
+    m_text->setMaximumHeight(m_text->fontMetrics().lineSpacing() * 6 + 12);
     m_text->setToolTip(tr("The prompt, then the generated tokens shaded one by one (the newest in bold)"));
 
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -139,7 +142,14 @@ GenerationPanel::GenerationPanel(ModelWindow& window, QWidget* parent)
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The table follows the newest step unless the user scrolled away from the end.
+    QScrollBar* rows = m_table->verticalScrollBar();
+    connect(rows, &QScrollBar::rangeChanged, this, [this, rows](int, int max) {
+        if (m_followEnd) rows->setValue(max);
+    });
+    connect(rows, &QScrollBar::actionTriggered, this, [this, rows](int) {
+        m_followEnd = rows->sliderPosition() >= rows->maximum();
+    });
     m_table->setToolTip(tr("One row per generated token: the model's most probable tokens at that step with "
                            "their probabilities, best first; the token chosen is bold and shaded"));
 
@@ -147,11 +157,12 @@ GenerationPanel::GenerationPanel(ModelWindow& window, QWidget* parent)
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addLayout(settingsGrid);
     layout->addLayout(buttons);
+    layout->addWidget(m_speed);
     layout->addWidget(m_status);
     layout->addWidget(m_prompt);
-    layout->addWidget(m_text, 1);
+    layout->addWidget(m_text);
     layout->addWidget(new QLabel(tr("Steps: the candidates at each step")));
-    layout->addWidget(m_table, 3);
+    layout->addWidget(m_table, 1);
 
     connect(m_mode, &QComboBox::currentIndexChanged, this, &GenerationPanel::updateButtons);
     connect(m_step, &QPushButton::clicked, this, &GenerationPanel::step);
@@ -235,6 +246,7 @@ void GenerationPanel::reset()
     m_promptView.reset();
     m_current.reset();
     m_generated.clear();
+    m_followEnd = true;
     m_table->clear();
     m_table->setRowCount(0);
     m_table->setColumnCount(0);
@@ -361,7 +373,7 @@ void GenerationPanel::appendStepRow(const GenerationUpdate& u)
         m_table->setItem(row, kFirstCandidateColumn + static_cast<int>(k), item);
     }
     if (!listed) chosen->setToolTip(chosen->toolTip() + tr(" — sampled from outside the top %1").arg(t.top.size()));
-    m_table->scrollToBottom();
+    if (m_followEnd) m_table->scrollToBottom();
 }
 
 void GenerationPanel::showText()
@@ -387,6 +399,27 @@ void GenerationPanel::showText()
     m_text->ensureCursorVisible();
 }
 
+namespace {
+
+// Shows the dock as a tab beside another panel already docked on the right (the other
+// intervention panels), so that the steps table gets the column's whole height.
+void showGenerationDock(ModelWindow& window, QDockWidget* dock)
+{
+    if (!dock->isVisible() && !dock->isFloating()) {
+        for (QDockWidget* other : window.findChildren<QDockWidget*>()) {
+            if (other == dock || !other->isVisible() || other->isFloating() ||
+                window.dockWidgetArea(other) != Qt::RightDockWidgetArea)
+                continue;
+            window.tabifyDockWidget(other, dock);
+            break;
+        }
+    }
+    dock->show();
+    dock->raise();
+}
+
+}  // namespace
+
 void installGenerationPanel(ModelWindow& window)
 {
     auto* panel = new GenerationPanel(window);
@@ -401,10 +434,7 @@ void installGenerationPanel(ModelWindow& window)
     auto* action = new QAction(QObject::tr("&Generate…"), &window);
     action->setObjectName(QStringLiteral("generateAction"));
     action->setToolTip(QObject::tr("Generate after the input one token at a time, with each step's candidates"));
-    QObject::connect(action, &QAction::triggered, dock, [dock] {
-        dock->show();
-        dock->raise();
-    });
+    QObject::connect(action, &QAction::triggered, dock, [dock, &window] { showGenerationDock(window, dock); });
     window.interveneMenu()->addAction(action);
     // Closing the window stops a generation under way (the runner's destructor waits for it).
     QObject::connect(dock, &QDockWidget::visibilityChanged, panel, [panel](bool visible) {
@@ -436,8 +466,7 @@ QWidget* prepareGenerationShot(ModelWindow& window, const QString& setup)
     }
     if (sampling.temperature == 0.0 && (sampling.top_k > 0 || sampling.seed != 0))
         throw std::invalid_argument(std::string("--setup: top-k and seed need a temperature (") + syntax + ")");
-    dock->show();
-    dock->raise();
+    showGenerationDock(window, dock);
     panel->reset();
     panel->setSampling(sampling);
     panel->setMaxNewTokens(steps);
@@ -452,6 +481,10 @@ QWidget* prepareGenerationShot(ModelWindow& window, const QString& setup)
     if (!done) throw std::runtime_error("the generation did not finish");
     if (!refusal.isEmpty()) throw std::invalid_argument(refusal.toStdString());
     if (!window.waitForIdle()) throw std::runtime_error("the views did not finish");
+    // Floating, the dock is a window of its own: the screenshot's size is its size (docked, the
+    // main window's layout may give it back its docked size before the picture is taken).
+    dock->setFloating(true);
+    panel->setFocus();  // no spin box drawn as focused in the picture
     return dock;
 }
 

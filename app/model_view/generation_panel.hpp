@@ -98,6 +98,7 @@ private:
     GenerationRunner* m_runner;
     std::shared_ptr<const GenerationUpdate> m_current;
     std::vector<int> m_generated;
+    bool m_followEnd = true;  // the steps table keeps the newest row in view
     std::shared_ptr<const inspector::LoadedFile> m_promptView;  // Reset shows it again
     QComboBox* m_mode;
     QDoubleSpinBox* m_temperature;

@@ -43,7 +43,9 @@ shell::OptionParser::Usage usage()
                            "  generation  --setup \"steps=N [temperature=X] [top-k=K] [seed=S]\"   (default steps=8)\n"
                            "  ablation    --setup \"L.H,L.H,... [mean]\"   the heads switched off (default: 0.0)\n"
                            "  logit-lens  --setup \"position=P\"   the position whose column is selected (default: last)\n"
-                           "  override    --setup \"layer=L head=H query=Q row=w0,w1,...\"   a rewritten row\n"),
+                           "  override    --setup \"layer=L head=H query=Q row=w0,w1,...\"   a rewritten row\n"
+                           "With --panel window, --setup \"PANEL SETUP\" (e.g. \"generation steps=24\") prepares that panel\n"
+                           "and writes the whole window with it.\n"),
             QStringLiteral("Exit status: 0 on success, 2 on bad arguments, a bad folder or a refused input, 1 when\n"
                            "the image cannot be written.\n")};
 }
@@ -116,7 +118,17 @@ int shoot(const Request& r)
     QApplication::processEvents();
 
     QWidget* target = &window;
-    if (QWidget* shot = interventionShot(window, r.panel, r.setup)) {
+    if (r.panel == "window" && !r.setup.isEmpty()) {
+        // The whole window with an intervention panel prepared: --setup "PANEL SETUP".
+        const QString name = r.setup.section(QLatin1Char(' '), 0, 0);
+        const QString setup = r.setup.section(QLatin1Char(' '), 1);
+        QWidget* shot = interventionShot(window, name, setup);
+        if (!shot)
+            throw std::invalid_argument("--setup with --panel window names a panel first: generation, ablation, "
+                                        "logit-lens or override (got '" + name.toStdString() + "')");
+        if (auto* dock = qobject_cast<QDockWidget*>(shot)) dock->setFloating(false);  // back in the window
+        if (!window.waitForIdle()) throw std::runtime_error("the computation did not finish");
+    } else if (QWidget* shot = interventionShot(window, r.panel, r.setup)) {
         target = shot;
         target->resize(r.shot.size);
     } else if (r.panel == "runner") {
