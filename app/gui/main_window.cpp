@@ -65,6 +65,13 @@ MainWindow::MainWindow(const Options& options, QWidget* parent)
     windows_ = new WindowLauncher({options.prompts, options.settings}, this);
     // File ▸ Open also takes attention tensors and models: they open in their own windows.
     connect(files_, &FileController::otherFileChosen, this, &MainWindow::openAnyFile);
+    // The model window's Open Head in Playground: a session file it wrote, opened as any other.
+    connect(windows_, &WindowLauncher::sessionOpenRequested, this, [this](const QString& path) {
+        if (!openAnyFile(path)) return;
+        show();
+        raise();
+        activateWindow();
+    });
 
     setAcceptDrops(true);
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);

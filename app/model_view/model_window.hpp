@@ -71,6 +71,9 @@ signals:
     void modelOpened(const QString& folder);
     void modelOpenFailed(const QString& folder, const QString& message);
     void runShown();
+    // "Open head in playground" (head_export_action.cpp) wrote a session to `path`; the launcher
+    // hands it to the playground.
+    void openSessionInPlayground(const QString& path);
 
 private:
     void showOutcome(std::shared_ptr<const RunOutcome> outcome);

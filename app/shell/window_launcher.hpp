@@ -61,6 +61,10 @@ public:
     transformer_lab::TransformerLabWindow* transformerLab() const;  // null until shown, and after it was closed
     model_view::ModelWindow* modelRunner() const;
 
+signals:
+    // The model window asks the playground to open a session it wrote (Open Head in Playground).
+    void sessionOpenRequested(const QString& path);
+
 private:
     Options options_;
     QPointer<seq2seq_view::Seq2SeqWindow> model_;
