@@ -142,7 +142,7 @@ AblationPanel::AblationPanel(ModelWindow& window, QWidget* parent)
     m_list->setWrapping(true);
     m_list->setResizeMode(QListView::Adjust);
     m_list->setSpacing(2);
-    m_list->setFixedHeight(m_list->fontMetrics().lineSpacing() * 3 + 8);
+    m_list->setFixedHeight(m_list->fontMetrics().lineSpacing() * 2 + 12);
     m_list->setToolTip(tr("The heads switched off, as layer.head"));
     m_layer->setPrefix(tr("layer "));
     m_head->setPrefix(tr("head "));
@@ -499,6 +499,8 @@ QWidget* prepareAblationShot(ModelWindow& window, const QString& setup)
         throw std::invalid_argument(std::string("--setup for ablation: ") + e.what());
     }
     for (const hf::HeadAblation& a : parsed) set.heads.emplace_back(a.layer, a.head);
+    // Floating, so that the screenshot's size is the dock's own (docked, the window lays it out).
+    dock->setFloating(true);
     dock->show();
     dock->raise();
     panel->requestSet(set, QObject::tr("Ablation %1").arg(set.describe()));

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QPainter>
+#include <QScrollBar>
 #include <QSplitter>
 #include <QStyledItemDelegate>
 #include <QTableWidget>
@@ -113,7 +114,7 @@ LogitLensPanel::LogitLensPanel(ModelWindow& window, QWidget* parent)
     for (int k = 1; k <= kTopK; ++k) ranks << QStringLiteral("#%1").arg(k);
     m_detail->setHorizontalHeaderLabels(ranks);
 
-    auto* side = new QWidget;
+    auto* side = m_side = new QWidget;
     auto* sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
     sideLayout->addWidget(m_detailCaption);
@@ -211,7 +212,6 @@ void LogitLensPanel::showOutcome(const std::shared_ptr<const RunOutcome>& o)
                     .arg(n)
                     .arg(kTopK));
     selectPosition(m_position >= 0 && m_position < n ? m_position : n - 1);
-    m_table->scrollToItem(m_table->item(0, std::max(0, m_position)));
 }
 
 void LogitLensPanel::selectPosition(int position)
@@ -219,6 +219,7 @@ void LogitLensPanel::selectPosition(int position)
     if (!m_outcome || position < 0 || position >= m_table->columnCount()) return;
     m_position = position;
     m_table->viewport()->update();
+    if (QTableWidgetItem* item = m_table->item(0, position)) m_table->scrollToItem(item);
     for (int c = 0; c < m_table->columnCount(); ++c) {
         if (QTableWidgetItem* h = m_table->horizontalHeaderItem(c)) {
             QFont f = h->font();
@@ -256,6 +257,12 @@ void LogitLensPanel::showDetail()
             m_detail->setItem(l, k, item);
         }
     }
+    // The list takes the width it needs; the layers × positions table the rest.
+    m_detail->resizeColumnsToContents();
+    int width = m_detail->verticalHeader()->sizeHint().width() + 2 * m_detail->frameWidth() +
+                m_detail->verticalScrollBar()->sizeHint().width() + 4;
+    for (int k = 0; k < kTopK; ++k) width += m_detail->columnWidth(k);
+    m_side->setMaximumWidth(std::max(width, 200));
 }
 
 void LogitLensPanel::showMessage(const QString& text, bool error)
@@ -300,6 +307,8 @@ QWidget* prepareLogitLensShot(ModelWindow& window, const QString& setup)
             throw std::invalid_argument("--setup for logit-lens: expected position=P with P in 0.." +
                                         std::to_string(n - 1) + ", got '" + word.toStdString() + "'");
     }
+    // Floating, so that the screenshot's size is the dock's own (docked, the window lays it out).
+    dock->setFloating(true);
     dock->show();
     dock->raise();
     QApplication::processEvents();

@@ -67,6 +67,7 @@ private:
     QTableWidget* m_table;
     QLabel* m_detailCaption;
     QTableWidget* m_detail;
+    QWidget* m_side;  // the caption and the list beside the table
 };
 
 }  // namespace attnviz::model_view
