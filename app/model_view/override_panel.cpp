@@ -56,6 +56,11 @@ QTableWidgetItem* cell(const QString& text, Qt::Alignment align = Qt::AlignRight
 }
 
 // The distribution the comparison reads: a causal LM's next token, a masked LM's first [MASK].
+QString countText(std::size_t n)
+{
+    return n == 1 ? QObject::tr("1 override") : QObject::tr("%1 overrides").arg(n);
+}
+
 const std::vector<hf::TopToken>* prediction(const RunOutcome& o)
 {
     if (o.model->info().causal) return &o.result.next;
@@ -89,74 +94,6 @@ private:
 
 }  // namespace
 
-// ---- OverrideRowModel ------------------------------------------------------------------------
-
-void OverrideRowModel::setRow(const QStringList& keys, const std::vector<double>& row, int fixedFrom)
-{
-    beginResetModel();
-    m_keys = keys;
-    m_row = row;
-    m_fixedFrom = fixedFrom;
-    endResetModel();
-}
-
-void OverrideRowModel::setWeight(int key, double value)
-{
-    if (key < 0 || key >= columnCount() || (m_fixedFrom >= 0 && key >= m_fixedFrom)) return;
-    m_row[static_cast<std::size_t>(key)] = std::clamp(value, 0.0, 1.0);
-    emit dataChanged(index(0, key), index(0, key));
-    emit rowEdited();
-}
-
-int OverrideRowModel::columnCount(const QModelIndex& parent) const
-{
-    return parent.isValid() ? 0 : static_cast<int>(m_row.size());
-}
-
-QVariant OverrideRowModel::data(const QModelIndex& index, int role) const
-{
-    if (!index.isValid() || index.column() >= columnCount()) return {};
-    const double v = m_row[static_cast<std::size_t>(index.column())];
-    // Edited as text: the default delegate's spin box would round to two decimals.
-    if (role == Qt::DisplayRole || role == Qt::EditRole) return QString::number(v, 'f', 3);
-    if (role == Qt::UserRole) return v;
-    if (role == Qt::TextAlignmentRole) return int(Qt::AlignCenter);
-    if (role == Qt::ToolTipRole && m_fixedFrom >= 0 && index.column() >= m_fixedFrom)
-        return tr("A causal model's query cannot look at a later key: fixed at 0");
-    return {};
-}
-
-QVariant OverrideRowModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (role != Qt::DisplayRole) return {};
-    if (orientation == Qt::Vertical) return tr("weight");
-    return section < m_keys.size() ? m_keys[section] : QString::number(section);
-}
-
-Qt::ItemFlags OverrideRowModel::flags(const QModelIndex& index) const
-{
-    if (!index.isValid()) return Qt::NoItemFlags;
-    if (m_fixedFrom >= 0 && index.column() >= m_fixedFrom) return Qt::NoItemFlags;  // greyed, not editable
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsEditable;
-}
-
-bool OverrideRowModel::setData(const QModelIndex& index, const QVariant& value, int role)
-{
-    if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable)) return false;
-    const QString text = value.toString().trimmed().replace(QLatin1Char(','), QLatin1Char('.'));
-    bool ok = false;
-    const double v = text.toDouble(&ok);
-    if (!ok || !std::isfinite(v) || v < 0.0 || v > 1.0) {
-        emit refused(tr("Refused “%1” for key %2: type a weight between 0 and 1 (the row is renormalised on "
-                        "Apply)").arg(value.toString(), headerData(index.column(), Qt::Horizontal, Qt::DisplayRole).toString()));
-        return false;
-    }
-    m_row[static_cast<std::size_t>(index.column())] = v;
-    emit dataChanged(index, index);
-    emit rowEdited();
-    return true;
-}
-
 // ---- OverridePanel ---------------------------------------------------------------------------
 
 OverridePanel::OverridePanel(ModelWindow& window, QWidget* parent)
@@ -182,6 +119,9 @@ OverridePanel::OverridePanel(ModelWindow& window, QWidget* parent)
     m_rowView->setFixedHeight((line + 10) * 2 + 2 * m_rowView->frameWidth() + 4 +
                               m_rowView->horizontalScrollBar()->sizeHint().height());
     m_rowView->setToolTip(tr("The same weights as numbers: type one between 0 and 1"));
+    // The columns share the width, and scroll once they would be narrower than a weight.
+    m_rowView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_rowView->horizontalHeader()->setMinimumSectionSize(m_rowView->fontMetrics().horizontalAdvance(QStringLiteral("0.000")) + 12);
     m_apply->setToolTip(tr("Renormalise this row, add it to the active overrides and re-run the model from its "
                            "layer (one undo step)"));
     auto* revert = new QPushButton(tr("Re&vert row"));
@@ -322,9 +262,6 @@ void OverridePanel::loadRow()
     m_rowModel->setRow(keys, row, fixedFrom);
     m_bars->setRow(keys, row);
     m_bars->setFixedFrom(fixedFrom);
-    auto& header = *m_rowView->horizontalHeader();
-    header.setSectionResizeMode(n <= 16 ? QHeaderView::Stretch : QHeaderView::Interactive);
-    header.setDefaultSectionSize(56);
     const bool overridden = std::any_of(m_active.begin(), m_active.end(), [&](const hf::AttentionOverride& o) {
         return o.layer == l && o.head == h && o.query == q;
     });
@@ -417,7 +354,7 @@ void OverridePanel::refresh()
         showComparison();
         return;
     }
-    showStatus(tr("Running with %n override(s)…", nullptr, static_cast<int>(m_active.size())), false);
+    showStatus(tr("Running with %1…").arg(countText(m_active.size())), false);
     m_afterRequest = m_runner->run(request(m_active));
 }
 
@@ -482,8 +419,7 @@ void OverridePanel::showComparison()
     m_compareCaption->setText(m_active.empty()
                                   ? tr("%1: %2 (no override active)").arg(at, name(*before))
                                   : tr("%1: %2 before → %3 after").arg(at, name(*before), name(*after)));
-    showStatus(m_active.empty() ? QString() : tr("%n override(s) in effect", nullptr, static_cast<int>(m_active.size())),
-               false);
+    showStatus(m_active.empty() ? QString() : tr("%1 in effect").arg(countText(m_active.size())), false);
     emit comparisonShown();
 }
 
@@ -576,7 +512,10 @@ QWidget* prepareOverrideShot(ModelWindow& window, const QString& setup)
             if (!ok) throw bad(QStringLiteral("row weight '%1' is not a number").arg(parts[k]));
         }
     }
+    // Floating, so that the screenshot's size is the dock's own (docked, the window lays it out).
+    dock->setFloating(true);
     dock->show();
+    dock->raise();
     panel->select(layer, head, query);
     OverrideRowModel* model = panel->rowModel();
     model->setRow(model->keys(), row, model->fixedFrom());
@@ -588,6 +527,7 @@ QWidget* prepareOverrideShot(ModelWindow& window, const QString& setup)
     });
     QObject::connect(panel, &OverridePanel::runFailed, &loop, [&](const QString& m) { failure = m, loop.quit(); });
     if (!panel->apply()) throw bad(panel->statusLabel()->text());
+    panel->applyButton()->setFocus();
     if (panel->after() == nullptr || panel->after()->asked.overrides.empty()) loop.exec();
     if (!failure.isEmpty()) throw std::invalid_argument(failure.toStdString());
     return dock;

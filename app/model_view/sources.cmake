@@ -13,6 +13,7 @@ target_sources(attnviz_app PRIVATE
   model_view/ablation_set.hpp          model_view/ablation_set.cpp
   model_view/logit_lens_panel.hpp      model_view/logit_lens_panel.cpp
   model_view/override_panel.hpp        model_view/override_panel.cpp
+  model_view/override_row_model.hpp    model_view/override_row_model.cpp
   model_view/head_session.hpp         model_view/head_session.cpp
   model_view/head_export_action.cpp
 )

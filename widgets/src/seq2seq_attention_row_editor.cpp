@@ -101,8 +101,11 @@ void AttentionRowEditor::paintEvent(QPaintEvent*)
         if (fixed) p.fillRect(slot.adjusted(slot.width() * 0.15, 0, -slot.width() * 0.15, 0),
                               QBrush(palette().mid().color(), Qt::BDiagPattern));
         p.setPen(fixed ? palette().placeholderText().color() : palette().text().color());
-        p.drawText(QRectF(slot.left(), bar.top() - fm.height() - 2, slot.width(), fm.height()), Qt::AlignCenter,
-                   QString::number(v, 'f', 2));
+        // The value above its bar, when it fits (many keys: the bars alone).
+        const QString value = QString::number(v, 'f', 2);
+        if (fm.horizontalAdvance(value) <= slot.width())
+            p.drawText(QRectF(slot.left(), bar.top() - fm.height() - 2, slot.width(), fm.height()), Qt::AlignCenter,
+                       value);
         const QString label = i < labels_.size() ? labels_[i] : QString::number(i);
         p.drawText(QRectF(slot.left(), area.bottom() + 4, slot.width(), fm.height()), Qt::AlignCenter,
                    fm.elidedText(label, Qt::ElideRight, static_cast<int>(slot.width())));
