@@ -211,7 +211,10 @@ bool LessonsPanel::openLessonFile(const QString& path, QString* error)
 
 void LessonsPanel::rebuildTasks()
 {
-    for (auto& row : rows_) row->frame->deleteLater();
+    for (auto& row : rows_) {
+        row->frame->hide();  // gone at once: a grab before the event loop runs must not show it
+        row->frame->deleteLater();
+    }
     rows_.clear();
     const Lesson* l = currentLesson();
     if (!l) return;
