@@ -194,13 +194,20 @@ void BM_HfGpt2SmallGenerate(benchmark::State& state)
     }
     double seconds = 0.0;
     std::int64_t tokens = 0;
+    std::string first_ids;  // the label: the first 8 greedy ids (hf_generate_vs_torch.py compares them)
     for (auto _ : state) {
         hf::Generation gen(model, prompt, {}, 5, 16 + steps);
         for (int i = 0; i < steps; ++i) gen.step();
         state.SetIterationTime(gen.decode_seconds());
         seconds += gen.decode_seconds();
         tokens += steps;
+        first_ids.clear();
+        for (int i = 0; i < std::min(steps, 8); ++i) {
+            if (i > 0) first_ids += ' ';
+            first_ids += std::to_string(gen.generated()[static_cast<std::size_t>(i)].id);
+        }
     }
+    state.SetLabel("ids " + first_ids);
     const double rate = static_cast<double>(tokens) / seconds;
     const double bound = bandwidth / static_cast<double>(model->info().weight_bytes);
     state.counters["tokens_per_s"] = rate;

@@ -5,7 +5,6 @@
 #include "attnviz/core/hf/generate.hpp"
 
 #include "architecture.hpp"
-#include "logit_lens.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -42,13 +41,39 @@ int largest_fitting_capacity(const ModelInfo& info, Eigen::Index kv_width)
     return static_cast<int>(std::max(1.0, std::floor(std::min(by_cache, by_attention))));
 }
 
-// The model's probability of `id` under softmax(logits) (temperature 1), the sum in double.
-float probability_of(const std::vector<float>& logits, int id)
+// One row of logits summarised without allocating: the largest logit, Σ exp(logit − largest)
+// (the exponentials vectorised in float, each ≤ 1, summed in double: probabilities to ~1e-7
+// relative) and the top K, largest first, ties to the lower id (as top_tokens orders them).
+struct Distribution {
+    float largest = 0.0f;
+    double sum = 1.0;
+    float probability(float logit) const
+    {
+        return static_cast<float>(std::exp(static_cast<double>(logit) - largest) / sum);
+    }
+};
+
+Distribution summarize(const std::vector<float>& logits, int k, std::vector<TopToken>& top)
 {
-    const float top = *std::max_element(logits.begin(), logits.end());
-    double sum = 0.0;
-    for (float x : logits) sum += std::exp(static_cast<double>(x) - top);
-    return static_cast<float>(std::exp(static_cast<double>(logits[static_cast<std::size_t>(id)]) - top) / sum);
+    const Eigen::Map<const Eigen::ArrayXf> l(logits.data(), static_cast<Eigen::Index>(logits.size()));
+    Distribution d;
+    d.largest = l.maxCoeff();
+    d.sum = (l - d.largest).exp().cast<double>().sum();
+    // The top K by insertion into a list kept sorted (K is small; one pass over V).
+    thread_local std::vector<int> ids;
+    ids.clear();
+    const auto K = static_cast<std::size_t>(std::min<std::size_t>(static_cast<std::size_t>(k), logits.size()));
+    for (std::size_t j = 0; j < logits.size(); ++j) {
+        const float x = logits[j];
+        if (ids.size() == K && !(x > logits[static_cast<std::size_t>(ids.back())])) continue;
+        if (ids.size() == K) ids.pop_back();
+        auto at = ids.end();
+        while (at != ids.begin() && !(logits[static_cast<std::size_t>(*(at - 1))] >= x)) --at;
+        ids.insert(at, static_cast<int>(j));
+    }
+    top.clear();
+    for (int id : ids) top.push_back({id, d.probability(logits[static_cast<std::size_t>(id)])});
+    return d;
 }
 
 }  // namespace
@@ -65,6 +90,7 @@ struct Generation::State {
     std::vector<GeneratedToken> generated;
     std::vector<float> logits;             // (V) the distribution after the last token
     std::vector<TopToken> next;            // its top K
+    Distribution distribution;             // its maximum and normaliser
     KvCache cache;                         // every layer's keys and values, (capacity × H_kv·d)
     ForwardState step_state;               // a step's temporaries, reused from step to step
     Mat step_logits;                       // (1 × V)
@@ -143,7 +169,7 @@ Generation::Generation(std::shared_ptr<const Model> model, std::span<const int> 
     const Mat last = s.hidden.bottomRows(1);  // (1 × E)
     arch.lm_head(last, g.step_logits, s.scratch);
     g.logits.assign(g.step_logits.data(), g.step_logits.data() + g.step_logits.size());
-    g.next = top_tokens(g.logits.data(), static_cast<Eigen::Index>(g.logits.size()), report_top);
+    g.distribution = summarize(g.logits, report_top, g.next);
     r.attentions = std::move(attentions);
     r.next = g.next;
     r.forward_seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -168,7 +194,7 @@ const GeneratedToken& Generation::step(const std::atomic<bool>* cancel)
     GeneratedToken t;
     t.id = id;
     t.position = static_cast<int>(position);
-    t.probability = probability_of(g.logits, id);
+    t.probability = g.distribution.probability(g.logits[static_cast<std::size_t>(id)]);
     t.top = g.next;
     t.attention.resize(static_cast<std::size_t>(info.layers) * info.heads * (position + 1));
 
@@ -192,7 +218,7 @@ const GeneratedToken& Generation::step(const std::atomic<bool>* cancel)
     g.arch->lm_head(s.hidden, g.step_logits, s.scratch);  // (1 × V)
 
     std::copy_n(g.step_logits.data(), g.logits.size(), g.logits.begin());
-    g.next = top_tokens(g.logits.data(), static_cast<Eigen::Index>(g.logits.size()), g.report_top);
+    g.distribution = summarize(g.logits, g.report_top, g.next);
     g.ids.push_back(id);
     t.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     g.decode_seconds += t.seconds;

@@ -173,12 +173,16 @@ void gemv_rows(bool in_by_out, Index n, Index k, const float* x, Index ldx, cons
 {
     const auto* wt = static_cast<const typename L::T*>(w);
     if (in_by_out) {
-        // y starts as 0 (the caller adds the bias); 4 weight rows per pass for 1–2 x rows, 2 for 3–4
-        // (M·U broadcasts + U loads + an accumulator stay within the 16 registers).
+        // y starts as 0 (the caller adds the bias). Weight rows per pass: 8 for one x row, 4 for
+        // two, 2 for three or four (M·U broadcasts stay within the 16 registers). Measured on
+        // GPT-2 small's shapes (one row): 8 rows per pass streams ~5 % faster than 4 and ~15 %
+        // faster than 2 (more independent loads in flight); software prefetching did not help.
         for (int r = 0; r < M; ++r) std::fill_n(y + r * ldy, n, 0.0f);
-        gemv_in_by_out<L, M, (M <= 2 ? 4 : 2)>(n, k, x, ldx, wt, ldw, y, ldy);
+        gemv_in_by_out<L, M, (M == 1 ? 8 : M == 2 ? 4 : 2)>(n, k, x, ldx, wt, ldw, y, ldy);
     } else {
-        gemv_out_by_in<L, M, (M <= 2 ? 4 : 2)>(n, k, x, ldx, wt, ldw, y, ldy);
+        // M·R accumulators: 8 weight rows for one x row (the LM head: ~20 % faster than 4 rows,
+        // as fast as a plain streaming sum), 4 for two, 2 for three or four.
+        gemv_out_by_in<L, M, (M == 1 ? 8 : M == 2 ? 4 : 2)>(n, k, x, ldx, wt, ldw, y, ldy);
     }
 }
 
