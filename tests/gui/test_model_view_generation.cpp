@@ -248,7 +248,9 @@ private slots:
     {
         Fixture f(kBert, QStringLiteral("the cat sat"));
         QCOMPARE(f.press(f.panel->stepButton()), StopReason::Failed);
-        QVERIFY2(f.panel->statusLabel()->text().contains(QStringLiteral("causal")),
+        // The core's own reason, shown as a refusal.
+        QVERIFY2(f.panel->statusLabel()->text().startsWith(QStringLiteral("Refused: ")) &&
+                     f.panel->statusLabel()->text().contains(QStringLiteral("causal")),
                  qPrintable(f.panel->statusLabel()->text()));
         QVERIFY(f.panel->generatedIds().empty());
         QVERIFY(f.panel->stepButton()->isEnabled());  // nothing stuck
