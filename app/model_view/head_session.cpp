@@ -24,6 +24,17 @@ Matrix to_matrix(const std::vector<float>& rows, int n, int d, const char* name)
     return m;
 }
 
+// A label the playground can show: a token of whitespace alone (" ", "\n") would be an empty
+// tick, so its characters are drawn as symbols (␣ ↵ ⇥); every other label is kept as it is.
+std::string visible_label(const std::string& label)
+{
+    if (label.find_first_not_of(" \n\r\t") != std::string::npos) return label;
+    if (label.empty()) return "∅";
+    std::string out;
+    for (char c : label) out += c == ' ' ? "␣" : c == '\n' ? "↵" : c == '\t' ? "⇥" : "␍";
+    return out;
+}
+
 }  // namespace
 
 HeadSource head_source(const hf::ModelInfo& info, std::string model_name)
@@ -47,8 +58,9 @@ Session head_session(const hf::CapturedHead& head, const std::vector<std::string
     s.queries = to_matrix(head.q, head.n, head.head_dim, "q");  // (n × d)
     s.keys = to_matrix(head.k, head.n, head.head_dim, "k");     // (n × d)
     s.values = to_matrix(head.v, head.n, head.head_dim, "v");   // (n × d)
-    s.query_tokens = labels;
-    s.key_tokens = labels;
+    s.query_tokens.reserve(labels.size());
+    for (const std::string& label : labels) s.query_tokens.push_back(visible_label(label));
+    s.key_tokens = s.query_tokens;
     s.mask.causal = head.causal;
     // The playground scales by 1/√d_k; logits = q·k · (1/√d) / T, so T = (1/√d) / scale.
     const double playground_scale = 1.0 / std::sqrt(static_cast<double>(head.head_dim));

@@ -29,7 +29,8 @@ struct HeadSource {
 // From the model's facts: rotary for the Llama family.
 HeadSource head_source(const hf::ModelInfo& info, std::string model_name);
 
-// The session of `head` with `labels` (one per position: the run's tokens) on both axes.
+// The session of `head` with `labels` (one per position: the run's tokens as text) on both axes;
+// a label of whitespace only shows its characters as ␣ ↵ ⇥ (an empty tick would hide it).
 // Q, K, V hold the captured floats exactly (each a double). The playground's scaled dot-product
 // divides by √d_k = √head_dim; a model whose scale is not 1/√head_dim gets the temperature that
 // makes up the difference (none of the supported families: temperature 1).

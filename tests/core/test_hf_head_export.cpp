@@ -148,6 +148,8 @@ private slots:
         c.k = {0.25f, 3.0f};
         c.v = {4.0f, 5.0f};
         const Session s = model_view::head_session(c, {"a", "b"}, {"tiny", "Llama", true});
+        QCOMPARE(model_view::head_session(c, {" ", "\n "}, {}).key_tokens, (std::vector<std::string>{"␣", "↵␣"}));
+        QCOMPARE(model_view::head_session(c, {" cat", ""}, {}).query_tokens, (std::vector<std::string>{" cat", "∅"}));
         QCOMPARE(s.name, std::string("tiny: layer 2, head 5"));
         QVERIFY(s.description.find("rotary") != std::string::npos);
         QVERIFY(s.description.find("key/value head 1") != std::string::npos);
