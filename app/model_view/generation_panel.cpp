@@ -436,10 +436,8 @@ void installGenerationPanel(ModelWindow& window)
     action->setToolTip(QObject::tr("Generate after the input one token at a time, with each step's candidates"));
     QObject::connect(action, &QAction::triggered, dock, [dock, &window] { showGenerationDock(window, dock); });
     window.interveneMenu()->addAction(action);
-    // Closing the window stops a generation under way (the runner's destructor waits for it).
-    QObject::connect(dock, &QDockWidget::visibilityChanged, panel, [panel](bool visible) {
-        if (!visible && panel->playing()) panel->pause();
-    });
+    // Closing the window cancels a step under way (the runner's destructor); a hidden or tabbed-away
+    // dock keeps playing, as the Model panel's run does.
 }
 
 // "steps=N [temperature=X] [top-k=K] [seed=S]": plays N tokens (greedy unless a temperature is
