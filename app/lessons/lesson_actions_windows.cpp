@@ -18,6 +18,7 @@
 #include "transformer_lab/lab_window.hpp"
 
 #include "attnviz/core/hf/interventions.hpp"
+#include "attnviz/core/transformer/lab_job.hpp"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -75,10 +76,12 @@ bool LessonActions::performWindowStep(const Action& a, QString* problem)
     }
     // ---- the Transformer lab ----
     if (a.verb == "lab_task") {
-        QComboBox* combo = lab()->form()->taskCombo();
-        const int index = combo->findData(q(w[0]));
-        if (index < 0) return done(QObject::tr("the lab has no task %1").arg(q(w[0])));
-        combo->setCurrentIndex(index);  // as a click: the task's own defaults come with it
+        transformer_lab::LabSettingsForm* form = lab()->form();
+        if (form->taskCombo()->findData(q(w[0])) < 0) return done(QObject::tr("the lab has no task %1").arg(q(w[0])));
+        if (!form->isEnabled()) return done(QObject::tr("a training run is going on"));
+        // Every default of the task, the seed too (choosing it in the form keeps the seed): a
+        // lesson's run is the documented one, whatever the form held before.
+        form->setJob(transformer_lab::LabJob{transformer::default_config(w[0]), form->job().compareOneLayer});
         return done();
     }
     if (a.verb == "lab_layers" || a.verb == "lab_heads" || a.verb == "lab_steps") {

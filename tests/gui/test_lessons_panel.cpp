@@ -398,6 +398,14 @@ void TestLessonsPanel::lab_steps_and_published_values()
     QVERIFY(!act.perform(step("lab_head", {"1", "0"})).isEmpty());
     QVERIFY(!act.perform(step("lab_layers", {"0"})).isEmpty());
     QCOMPARE(act.perform(step("lab_layers", {"2"})), QString());
+    // lab_task brings every default back, the seed too (the form keeps a seed the user set).
+    lab->form()->layersSpin()->setValue(1);
+    transformer_lab::LabJob seeded = lab->form()->job();
+    seeded.config.seed = 7;
+    lab->form()->setJob(seeded);
+    QCOMPARE(act.perform(step("lab_task", {"induction"})), QString());
+    QCOMPARE(lab->form()->job().config.layers, 2);
+    QCOMPARE(lab->form()->job().config.seed, std::uint64_t(1));
     QCOMPARE(act.perform(step("lab_compare", {"on"})), QString());
     QVERIFY(lab->form()->compareCheck()->isChecked());
     QCOMPARE(act.perform(step("lab_compare", {"off"})), QString());
