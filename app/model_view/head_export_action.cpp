@@ -51,6 +51,12 @@ QString fileSafe(QString name)
     return name.isEmpty() ? QStringLiteral("model") : name;
 }
 
+// The input as the dialog quotes it: at most 80 characters.
+QString elided(const QString& text)
+{
+    return text.size() <= 80 ? text : text.left(79) + QChar(0x2026);
+}
+
 class HeadExporter : public QObject {
     Q_OBJECT
 
@@ -141,10 +147,11 @@ private:
         QDialog dialog(&m_window);
         dialog.setObjectName(QStringLiteral("headExportDialog"));
         dialog.setWindowTitle(tr("Open head in playground"));
+        dialog.setMinimumWidth(420);
         auto* form = new QFormLayout(&dialog);
         auto* note = new QLabel(tr("The head's queries, keys and values for “%1” become a scaled dot-product "
                                    "session in the playground, the tokens as labels.")
-                                    .arg(current->asked.fromText ? current->asked.text : current->asked.ids));
+                                    .arg(elided(current->asked.fromText ? current->asked.text : current->asked.ids)));
         note->setWordWrap(true);
         form->addRow(note);
         auto* layer = new QSpinBox;
@@ -162,8 +169,8 @@ private:
             layer->setValue(m_lastLayer);
             head->setValue(m_lastHead);
         }
-        form->addRow(tr("&Layer:"), layer);
-        form->addRow(tr("&Head:"), head);
+        form->addRow(tr("&Layer (0 … %1):").arg(current->result.layers - 1), layer);
+        form->addRow(tr("&Head (0 … %1):").arg(current->result.heads - 1), head);
         auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
         buttons->button(QDialogButtonBox::Ok)->setText(tr("Open in Playground"));
         connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
