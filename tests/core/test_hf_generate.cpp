@@ -10,6 +10,7 @@
 // instead of a block, so the sums may round differently (a few float32 ulps per layer).
 #include "attnviz/core/hf/generate.hpp"
 #include "attnviz/core/hf/model.hpp"
+#include "allocation_counter.hpp"  // one definition of malloc & co. for this executable
 #include "hf_test_helpers.hpp"
 
 #include <QTest>
@@ -292,6 +293,37 @@ private slots:
             QVERIFY2(QString(e.what()).contains("reached the limit of 4 positions"), e.what());
         }
         QCOMPARE(gen.length(), 4);
+    }
+
+    // After the first step (which sizes the step's temporaries), a step allocates only what it
+    // returns: the token's attention row and its top-K list. Float32 and bfloat16 weights (the
+    // latter read in place too).
+    void steps_allocate_only_their_result_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("gpt2") << "gpt2_f32";
+        QTest::newRow("llama_gqa_bf16") << "llama_gqa_bf16";
+        QTest::newRow("qwen2") << "qwen2_f32";
+    }
+    void steps_allocate_only_their_result()
+    {
+#ifndef ATTNVIZ_COUNTS_ALLOCATIONS
+        QSKIP("allocations are not counted here (AddressSanitizer or not glibc)");
+#else
+        QFETCH(QString, name);
+        const auto model = open_model(name.toStdString());
+        hf::SamplingOptions s;
+        s.temperature = 0.8;
+        s.top_k = 5;
+        hf::Generation gen(model, std::vector<int>{1, 2}, s);
+        gen.step();
+        while (gen.length() < gen.capacity()) {
+            const long long before = g_allocations;
+            gen.step();
+            const long long used = g_allocations - before;  // before the message allocates
+            QVERIFY2(used <= 2, qPrintable(QString("length %1: %2 allocations").arg(gen.length()).arg(used)));
+        }
+#endif
     }
 
     // A cancelled step leaves the generation as it was: the next step gives what it would have.

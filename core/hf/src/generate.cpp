@@ -149,6 +149,7 @@ Generation::Generation(std::shared_ptr<const Model> model, std::span<const int> 
         c.v.resize(capacity, kv_width);
     }
     g.ids.assign(prompt.begin(), prompt.end());
+    g.ids.reserve(static_cast<std::size_t>(capacity));
     g.generated.reserve(static_cast<std::size_t>(capacity - n));
 
     // The prompt: the full forward (as Model::run without options), filling the cache.

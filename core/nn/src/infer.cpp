@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 namespace attnviz::nn {
 
@@ -55,14 +56,24 @@ void layer_norm_forward(const CRef<S>& x, const S* gamma, const S* beta, double 
         throw std::invalid_argument("layer_norm_forward: input " + dims(x.rows(), x.cols()) + ", output " +
                                     dims(y.rows(), y.cols()));
     const Eigen::Index d = x.cols();
-    const Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>> g(gamma, d);
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
-        // Two passes in double, as nn::LayerNorm: no cancellation in the variance.
-        const Eigen::Array<double, 1, Eigen::Dynamic> row = x.row(i).template cast<double>().array();
-        const double mu = row.mean();
-        const double r = 1.0 / std::sqrt((row - mu).square().mean() + eps);
-        y.row(i).array() = ((row - mu) * r).template cast<S>() * g;
-        if (beta) y.row(i).array() += Eigen::Map<const Eigen::Array<S, 1, Eigen::Dynamic>>(beta, d);
+        // Two passes in double, as nn::LayerNorm: no cancellation in the variance. Plain loops
+        // over the row (no temporary: a generation step allocates nothing here).
+        const S* in = x.data() + i * x.outerStride();
+        S* out = y.data() + i * y.outerStride();
+        double mu = 0.0;
+        for (Eigen::Index j = 0; j < d; ++j) mu += static_cast<double>(in[j]);
+        mu /= static_cast<double>(d);
+        double var = 0.0;
+        for (Eigen::Index j = 0; j < d; ++j) {
+            const double c = static_cast<double>(in[j]) - mu;
+            var += c * c;
+        }
+        const double r = 1.0 / std::sqrt(var / static_cast<double>(d) + eps);
+        for (Eigen::Index j = 0; j < d; ++j) {
+            const S v = static_cast<S>((static_cast<double>(in[j]) - mu) * r) * gamma[j];
+            out[j] = beta ? v + beta[j] : v;
+        }
     }
 }
 
@@ -101,29 +112,48 @@ void attention_forward(const CRef<S>& q, const CRef<S>& k, const CRef<S>& v, con
     // The softmax runs in an Eigen-allocated (aligned) buffer and is then copied out: which
     // entries of a row take the vectorised exp depends on the row's address (nn/softmax.hpp),
     // and the caller's buffer may sit at any 16-byte offset, so in place the weights could
-    // differ in the last bit from one process to the next. With a cache (generation, one query
-    // per step) the buffer is kept per thread and grows only, so a step allocates nothing.
-    thread_local Mat<S> kept;
-    Mat<S> fresh;
-    Mat<S>* buffer = &fresh;
+    // differ in the last bit from one process to the next.
     if (past > 0) {
-        buffer = &kept;
-        if (kept.size() < n * T) kept.resize(1, std::max<Eigen::Index>(n * T, 2 * kept.size()));
-    } else {
-        fresh.resize(n, n);
+        // With a cache (generation: one query per step over T keys): plain loops over contiguous
+        // rows, the scores in a per-thread buffer that only grows (at least 4096 scores: one
+        // query over GPT-2's 1,024 positions never grows it), so that a step allocates nothing
+        // (Eigen's products over these strided blocks made a temporary per head).
+        // Eigen's aligned allocator: the vectorised exp then sees the same alignment every run.
+        thread_local std::vector<S, Eigen::aligned_allocator<S>> kept;
+        const auto need = static_cast<std::size_t>(T);
+        if (kept.size() < need) kept.resize(std::max<std::size_t>({need, 2 * kept.size(), 4096}));
+        using Row = Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>;
+        for (int h = 0; h < H; ++h) {
+            const int g = h / group;
+            for (Eigen::Index i = 0; i < n; ++i) {
+                const Eigen::Index visible = s.causal ? past + i + 1 : T;  // keys 0 … visible − 1
+                const Row qi(q.data() + i * q.outerStride() + h * d, d);  // (d)
+                Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>> scores(kept.data(), visible);
+                for (Eigen::Index j = 0; j < visible; ++j)
+                    scores(j) = qi.dot(Row(k.data() + j * k.outerStride() + g * d, d)) * scale;
+                softmax_rows(scores, scores);
+                auto ctx = context.row(i).segment(h * d, d);  // (d)
+                ctx.setZero();
+                for (Eigen::Index j = 0; j < visible; ++j) ctx += scores(j) * Row(v.data() + j * v.outerStride() + g * d, d);
+                S* out = weights + (static_cast<Eigen::Index>(h) * n + i) * T;  // row i of head h's (n × T)
+                std::copy_n(kept.data(), visible, out);
+                std::fill(out + visible, out + T, S(0));
+            }
+        }
+        return;
     }
-    Eigen::Map<Mat<S>> A(buffer->data(), n, T);  // (n × T)
+    Mat<S> A(n, n);  // (n × n)
     for (int h = 0; h < H; ++h) {
         const int g = h / group;
-        Eigen::Map<Mat<S>> out(weights + static_cast<Eigen::Index>(h) * n * T, n, T);  // (n × T)
+        Eigen::Map<Mat<S>> out(weights + static_cast<Eigen::Index>(h) * n * n, n, n);  // (n × n)
         const auto qh = q.middleCols(h * d, d);   // (n × d)
-        const auto kg = k.middleCols(g * d, d);   // (T × d)
-        const auto vg = v.middleCols(g * d, d);   // (T × d)
+        const auto kg = k.middleCols(g * d, d);   // (n × d)
+        const auto vg = v.middleCols(g * d, d);   // (n × d)
         A.noalias() = (qh * kg.transpose()) * scale;
         if (s.causal) {
-            // Row i sees keys 0 … past + i: the softmax runs over that prefix, the rest is exactly 0.
+            // Row i sees keys 0 … i: the softmax runs over that prefix, the rest is exactly 0.
             for (Eigen::Index i = 0; i < n; ++i) {
-                auto row = A.row(i).head(past + i + 1);
+                auto row = A.row(i).head(i + 1);
                 softmax_rows(row, row);
                 A.row(i).tail(n - i - 1).setZero();
             }
