@@ -2,8 +2,8 @@
 // "Open head in playground…" (issue 13 item 5): one head of the current input, with its real
 // queries, keys and values, as a playground session. Three ways in: Intervene → Open Head in
 // Playground… (a small dialog picks the layer and head, starting at the head the heatmap tab
-// shows), and the context menus of the model grid (the thumbnail under the pointer) and of the
-// heatmap tab (the head it shows).
+// shows), and the context menus of the model grid (the thumbnail under the pointer), the head
+// view (each head it draws) and the heatmap tab (the head it shows).
 //
 // The head is captured by re-running the window's current input (interventions included: the
 // head is that of the model as shown) on a private ModelRunner that adopts the window's model,
@@ -18,6 +18,7 @@
 #include "model_view/model_runner.hpp"
 #include "model_view/model_window.hpp"
 
+#include "inspector/head_view_panel.hpp"
 #include "inspector/heatmap_panel.hpp"
 #include "inspector/model_panel.hpp"
 
@@ -83,6 +84,7 @@ public:
 
         if (widgets::ThumbnailGridWidget* grid = window.modelPanel()->grid()) grid->installEventFilter(this);
         window.heatmapPanel()->installEventFilter(this);
+        window.headViewPanel()->installEventFilter(this);
     }
 
     // Captures (layer, head) on the current input and, once done, asks for it in the
@@ -123,6 +125,18 @@ protected:
     {
         if (event->type() != QEvent::ContextMenu || !m_window.lastOutcome()) return QObject::eventFilter(watched, event);
         const auto* e = static_cast<QContextMenuEvent*>(event);
+        if (watched == m_window.headViewPanel()) {
+            // The head view draws some heads of one layer: one entry for each head drawn.
+            const int layer = m_window.headViewPanel()->layer();
+            const QList<int> heads = m_window.headViewPanel()->headsShown();
+            if (layer < 0 || heads.isEmpty()) return QObject::eventFilter(watched, event);
+            QMenu menu;
+            for (int head : heads)
+                connect(menu.addAction(tr("Open Head %1.%2 in Playground").arg(layer).arg(head)), &QAction::triggered,
+                        this, [this, layer, head] { exportHead(layer, head); });
+            menu.exec(e->globalPos());
+            return true;
+        }
         int layer = -1, head = -1;
         if (watched == m_window.modelPanel()->grid()) {
             if (!m_window.modelPanel()->grid()->headAt(e->pos(), &layer, &head)) return false;

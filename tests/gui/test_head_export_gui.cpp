@@ -6,6 +6,7 @@
 // that head; editing a query cell recomputes as for typed matrices (one undo step).
 #include "gui/main_window.hpp"
 #include "gui/file_controller.hpp"
+#include "inspector/head_view_panel.hpp"
 #include "inspector/model_panel.hpp"
 #include "model_view/model_runner.hpp"
 #include "model_view/model_window.hpp"
@@ -174,6 +175,31 @@ private slots:
         QVERIFY(picked);
         QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 30000);
         checkSession(waitForSession(requested.front().front().toString()), 0, 1);
+    }
+
+    // The head view's context menu offers each head it draws.
+    void head_view_context_menu_opens_the_head()
+    {
+        runner_->showPanel(gui::InspectorWindow::Panel::Head);
+        inspector::HeadViewPanel* view = runner_->headViewPanel();
+        view->setLayer(1);
+        view->setHeadsShown({0, 1});
+        QTRY_VERIFY(view->isVisible());
+        QSignalSpy requested(runner_, &model_view::ModelWindow::openSessionInPlayground);
+        QStringList offered;
+        QTimer::singleShot(0, this, [&] {
+            auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+            if (!menu) return;
+            for (QAction* a : menu->actions()) offered << a->text();
+            menu->actions().value(1)->trigger();
+            menu->close();
+        });
+        const QPoint at = view->rect().center();
+        QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->mapToGlobal(at));
+        QApplication::sendEvent(view, &event);
+        QCOMPARE(offered, (QStringList{"Open Head 1.0 in Playground", "Open Head 1.1 in Playground"}));
+        QTRY_COMPARE_WITH_TIMEOUT(requested.count(), 1, 30000);
+        checkSession(waitForSession(requested.front().front().toString()), 1, 1);
     }
 };
 
