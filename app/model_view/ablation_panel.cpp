@@ -204,6 +204,11 @@ AblationPanel::AblationPanel(ModelWindow& window, QWidget* parent)
         requestSet(s, tr("Clear the ablation"));
     });
     connect(m_showAblated, &QPushButton::toggled, this, [this] { showAblatedStack(); });
+    connect(m_pick, &QPushButton::toggled, this, [this](bool on) {
+        widgets::ThumbnailGridWidget* grid = m_window.modelPanel()->grid();
+        if (on) grid->setCursor(Qt::CrossCursor);
+        else grid->unsetCursor();
+    });
 
     connect(window.runner(), &ModelRunner::opened, this, &AblationPanel::modelOpened);
     connect(&window, &ModelWindow::runShown, this, &AblationPanel::plainShown);

@@ -38,6 +38,8 @@ const QString kGpt2 = QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/model_view/tiny-gpt
 // The Transformer lab's induction model (attnviz train-transformer --task induction --save),
 // 2 layers × 2 heads, tokens t0 … t63; layer 1's heads copy the token after the earlier occurrence.
 const QString kInduction = QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/model_view/induction");
+// BertForMaskedLM with a WordPiece vocab.txt: "the cat [MASK] on the mat".
+const QString kBertMlm = QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/model_view/tiny-bert-mlm");
 // A bare BertModel: no cls.predictions.*, no tokenizer.
 const QString kBertNoHead = QStringLiteral(ATTNVIZ_TEST_DATA_DIR "/hf/bert_base_f32");
 
@@ -223,6 +225,37 @@ private slots:
         QCOMPARE(t->item(0, 0)->text(), QStringLiteral("t33"));  // sorted by probability before
         QVERIFY2(t->item(0, 2)->data(Qt::UserRole).toDouble() < before / 4,
                  qPrintable(t->item(0, 2)->text()));
+    }
+
+    void masked_lm_compares_at_its_first_mask()
+    {
+        Fixture f(kBertMlm);
+        QVERIFY(f.run(QStringLiteral("the cat [MASK] on the [MASK]")));
+        const std::vector<int>& ids = f.window->plainOutcome()->input.ids;  // [CLS] … [SEP]
+        QCOMPARE(f.window->plainOutcome()->input.mask_positions, (std::vector<int>{3, 6}));
+        AblationSet s;
+        s.heads = {{1, 0}};
+        f.ablation->requestSet(s, QStringLiteral("test"));
+        QVERIFY(f.ablation->waitForIdle());
+        QVERIFY2(f.ablation->caption()->text().contains(QStringLiteral("first [MASK] (position 3)")),
+                 qPrintable(f.ablation->caption()->text()));
+        const auto model = hf::Model::open(kBertMlm.toStdString());
+        std::map<int, double> before, after;
+        for (auto* p : {&before, &after}) {
+            hf::RunOptions o;
+            o.top_k = model->info().vocab;
+            o.lm_positions = std::vector<int>{3};
+            if (p == &after) o.ablate = {{1, 0, hf::AblationMode::Zero}};
+            const hf::RunResult r = model->run(ids, o);
+            for (const hf::TopToken& t : r.positions[3]) (*p)[t.id] = t.probability;
+        }
+        const QTableWidget* t = f.ablation->comparisonTable();
+        QVERIFY(t->rowCount() >= 10 && t->rowCount() <= 20);  // the union of two top 10s
+        for (int r = 0; r < t->rowCount(); ++r) {
+            const int id = t->item(r, 0)->data(Qt::UserRole).toInt();
+            QVERIFY(qAbs(t->item(r, 1)->data(Qt::UserRole).toDouble() - before.at(id)) < kTolerance);
+            QVERIFY(qAbs(t->item(r, 2)->data(Qt::UserRole).toDouble() - after.at(id)) < kTolerance);
+        }
     }
 
     void logit_lens_last_row_is_the_prediction()
