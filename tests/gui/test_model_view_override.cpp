@@ -121,6 +121,16 @@ private slots:
         const auto plain = f.window->plainOutcome();
         for (const hf::TopToken& t : plain->result.next) QVERIFY(std::abs(f.before().at(t.id) - t.probability) < 1e-6);
 
+        // The panel starts at the last layer, head 0, the last query, and follows the heatmap when
+        // the user opens another head there.
+        QCOMPARE(f.panel->layer(), 1);
+        QCOMPARE(f.panel->head(), 0);
+        QCOMPARE(f.panel->query(), kN - 1);
+        f.window->showHead(0, 1);
+        QTRY_COMPARE(f.panel->head(), 1);
+        QCOMPARE(f.panel->layer(), 0);
+        QCOMPARE(f.panel->query(), kN - 1);
+
         f.panel->select(1, 0, kN - 1);
         const std::vector<double> original = f.panel->rowModel()->row();
         QCOMPARE(static_cast<int>(original.size()), kN);
