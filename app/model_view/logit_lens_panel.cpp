@@ -96,6 +96,7 @@ LogitLensPanel::LogitLensPanel(ModelWindow& window, QWidget* parent)
     setObjectName(QStringLiteral("logitLensPanel"));
     m_message->setWordWrap(true);
     m_message->setTextFormat(Qt::RichText);
+    m_message->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     const int line = fontMetrics().lineSpacing();
     for (QTableWidget* t : {m_table, m_detail}) {
         t->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -157,6 +158,7 @@ void LogitLensPanel::modelOpened(const std::shared_ptr<const OpenedModel>& model
     m_table->setColumnCount(0);
     m_detail->setRowCount(0);
     m_detailCaption->clear();
+    m_table->parentWidget()->setVisible(model->info().has_lm_head);  // the splitter: tables only with a head
     if (!model->info().has_lm_head)
         showMessage(tr("<b>This checkpoint has no language-model head</b>: the logit lens reads each layer's residual "
                        "stream through the final norm and the LM head, so there is nothing to show."),
