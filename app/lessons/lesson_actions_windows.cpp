@@ -56,6 +56,30 @@ QString runAndWait(model_view::ModelWindow* w, const model_view::RunRequest& req
     return problem;
 }
 
+// The model window's own "Open Head in Playground" (its head exporter, a Q_INVOKABLE
+// exportHead(int, int)): it captures the head on its runner, writes the session and asks the
+// playground to open it. Waits for that request (the playground has opened it by then).
+QString exportThroughWindow(gui::MainWindow* main, QObject* exporter, int layer, int head)
+{
+    QEventLoop loop;
+    bool opened = false;
+    // Connected after MainWindow's own handler, so the session is open when this one runs.
+    const auto c = QObject::connect(main->windows(), &gui::WindowLauncher::sessionOpenRequested, &loop,
+                                    [&] { opened = true, loop.quit(); });
+    bool started = false;
+    if (!QMetaObject::invokeMethod(exporter, "exportHead", Qt::DirectConnection, Q_RETURN_ARG(bool, started),
+                                   Q_ARG(int, layer), Q_ARG(int, head)))
+        started = false;
+    if (started) {
+        QTimer::singleShot(60000, &loop, &QEventLoop::quit);  // a capture of a tiny model takes milliseconds
+        loop.exec();
+    }
+    QObject::disconnect(c);
+    if (opened) return {};
+    return started ? QObject::tr("the head did not reach the playground (the model window's status bar says why)")
+                   : QObject::tr("the model window refused (run an input first; the head must be in the model)");
+}
+
 }  // namespace
 
 bool LessonActions::performWindowStep(const Action& a, QString* problem)
@@ -144,6 +168,9 @@ bool LessonActions::performWindowStep(const Action& a, QString* problem)
         QString error;
         return done(model()->runInput(q(w[0]), false, &error) ? QString() : error);
     }
+    if (a.verb == "head_to_playground")
+        if (QObject* exporter = model()->findChild<QObject*>(QStringLiteral("headExporter")))
+            return done(exportThroughWindow(window_, exporter, integer(0), integer(1)));
     if (a.verb == "ablate" || a.verb == "head_to_playground") {
         model_view::ModelWindow* m = model();
         const auto plain = m->plainOutcome();
