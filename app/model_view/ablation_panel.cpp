@@ -439,8 +439,9 @@ void AblationPanel::showComparison()
         else text = QStringLiteral("0.00 pp");
         QTableWidgetItem* delta = cell(text);
         delta->setData(Qt::UserRole, row.after - row.before);
-        if (change >= 0.005) delta->setForeground(QColor(46, 125, 50));
-        else if (change <= -0.005) delta->setForeground(QColor(198, 40, 40));
+        const bool dark = palette().base().color().lightnessF() < 0.5;  // lighter green and red on dark
+        if (change >= 0.005) delta->setForeground(dark ? QColor(129, 199, 132) : QColor(46, 125, 50));
+        else if (change <= -0.005) delta->setForeground(dark ? QColor(239, 154, 154) : QColor(198, 40, 40));
         m_table->setItem(r, 3, delta);
     }
     if (m_set.heads.empty()) {

@@ -44,6 +44,12 @@ QColor probabilityColour(double p, const QColor& base)
                             static_cast<float>(base.blueF() + (full.blueF() - base.blueF()) * t));
 }
 
+// White on the saturated cells, the palette's text colour on the pale ones (light or dark).
+QColor textColour(double p, const QPalette& palette)
+{
+    return p > 0.6 ? QColor(Qt::white) : palette.text().color();
+}
+
 // Frames the chosen column (the table's selection would paint over the probability colours).
 class ColumnFrameDelegate : public QStyledItemDelegate {
 public:
@@ -67,7 +73,7 @@ private:
     const int* m_column;
 };
 
-QTableWidgetItem* lensCell(const OpenedModel& model, const std::vector<hf::TopToken>& top, const QColor& base)
+QTableWidgetItem* lensCell(const OpenedModel& model, const std::vector<hf::TopToken>& top, const QPalette& palette)
 {
     auto* item = new QTableWidgetItem;
     item->setFlags(Qt::ItemIsEnabled);
@@ -77,9 +83,8 @@ QTableWidgetItem* lensCell(const OpenedModel& model, const std::vector<hf::TopTo
     item->setText(QStringLiteral("%1\n%2").arg(chipText(token_label(model, best.id)), percent(best.probability)));
     item->setData(kIdRole, best.id);
     item->setData(kProbabilityRole, static_cast<double>(best.probability));
-    const QColor fill = probabilityColour(best.probability, base);
-    item->setBackground(fill);
-    item->setForeground(best.probability > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+    item->setBackground(probabilityColour(best.probability, palette.base().color()));
+    item->setForeground(textColour(best.probability, palette));
     QStringList lines;
     for (const hf::TopToken& t : top)
         lines << QStringLiteral("%1  %2").arg(chipText(token_label(model, t.id)).toHtmlEscaped(), percent(t.probability));
@@ -201,10 +206,9 @@ void LogitLensPanel::showOutcome(const std::shared_ptr<const RunOutcome>& o)
     }
     m_table->setVerticalHeaderLabels(rows);
     m_table->setHorizontalHeaderLabels(columns);
-    const QColor base = palette().base().color();
     for (int l = 0; l < layers; ++l)
         for (int i = 0; i < n; ++i)
-            m_table->setItem(l, i, lensCell(*o->model, r.logit_lens[static_cast<std::size_t>(l)][static_cast<std::size_t>(i)], base));
+            m_table->setItem(l, i, lensCell(*o->model, r.logit_lens[static_cast<std::size_t>(l)][static_cast<std::size_t>(i)], palette()));
     m_detail->setRowCount(layers);
     m_detail->setVerticalHeaderLabels(rows);
     showMessage(tr("%1 layers × %2 positions: the top token read from each layer's residual stream through the "
@@ -240,7 +244,6 @@ void LogitLensPanel::showDetail()
                                  .arg(p)
                                  .arg(chipText(m_outcome->input.labels[p]))
                                  .arg(kTopK));
-    const QColor base = palette().base().color();
     for (int l = 0; l < static_cast<int>(r.logit_lens.size()); ++l) {
         const std::vector<hf::TopToken>& top = r.logit_lens[static_cast<std::size_t>(l)][static_cast<std::size_t>(m_position)];
         for (int k = 0; k < kTopK; ++k) {
@@ -252,9 +255,8 @@ void LogitLensPanel::showDetail()
                 item->setText(QStringLiteral("%1\n%2").arg(chipText(token_label(*m_outcome->model, t.id)), percent(t.probability)));
                 item->setData(kIdRole, t.id);
                 item->setData(kProbabilityRole, static_cast<double>(t.probability));
-                const QColor fill = probabilityColour(t.probability, base);
-                item->setBackground(fill);
-                item->setForeground(t.probability > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
+                item->setBackground(probabilityColour(t.probability, palette().base().color()));
+                item->setForeground(textColour(t.probability, palette()));
             }
             m_detail->setItem(l, k, item);
         }
