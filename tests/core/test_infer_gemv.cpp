@@ -82,27 +82,28 @@ private slots:
         const Mf wide = rnd(m, k + 3);  // x: columns 1 … k (a strided view)
         const Mf bias = rnd(1, n);
         for (int conv = 0; conv < 2; ++conv)
-            for (int type = 0; type < 3; ++type)
+            for (int type = 0; type < 3; ++type) {
+                const Mf w = conv ? rnd(k, n) : rnd(n, k);  // as stored
+                std::vector<std::uint16_t> half(static_cast<std::size_t>(w.size()));
+                Md wd(w.rows(), w.cols());  // what the stored elements are, exactly
+                for (Eigen::Index i = 0; i < w.size(); ++i) {
+                    if (type == 1) half[static_cast<std::size_t>(i)] = to_half(w.data()[i]);
+                    if (type == 2) half[static_cast<std::size_t>(i)] = to_bf16(w.data()[i]);
+                    wd.data()[i] = type == 0 ? w.data()[i]
+                                   : type == 1 ? from_half(half[static_cast<std::size_t>(i)])
+                                               : from_bf16(half[static_cast<std::size_t>(i)]);
+                }
+                const nn::WeightType wt = type == 0 ? nn::WeightType::F32
+                                          : type == 1 ? nn::WeightType::F16
+                                                      : nn::WeightType::BF16;
+                const nn::RawWeightView view{type == 0 ? static_cast<const void*>(w.data()) : half.data(), w.rows(),
+                                             w.cols(), conv == 1, wt};
+                const Md product = wide.middleCols(1, k).cast<double>() * (conv ? wd : Md(wd.transpose()));
                 for (int with_bias = 0; with_bias < 2; ++with_bias) {
-                    const Mf w = conv ? rnd(k, n) : rnd(n, k);  // as stored
-                    std::vector<std::uint16_t> half(static_cast<std::size_t>(w.size()));
-                    Md wd(w.rows(), w.cols());  // what the stored elements are, exactly
-                    for (Eigen::Index i = 0; i < w.size(); ++i) {
-                        if (type == 1) half[static_cast<std::size_t>(i)] = to_half(w.data()[i]);
-                        if (type == 2) half[static_cast<std::size_t>(i)] = to_bf16(w.data()[i]);
-                        wd.data()[i] = type == 0 ? w.data()[i]
-                                       : type == 1 ? from_half(half[static_cast<std::size_t>(i)])
-                                                   : from_bf16(half[static_cast<std::size_t>(i)]);
-                    }
-                    const nn::WeightType wt = type == 0 ? nn::WeightType::F32
-                                              : type == 1 ? nn::WeightType::F16
-                                                          : nn::WeightType::BF16;
-                    const nn::RawWeightView view{type == 0 ? static_cast<const void*>(w.data()) : half.data(), w.rows(),
-                                                 w.cols(), conv == 1, wt};
                     Mf out = Mf::Constant(m, n + 5, 7.0f);
                     nn::linear_forward_streaming(wide.middleCols(1, k), view, with_bias ? bias.data() : nullptr,
                                                  out.middleCols(2, n));
-                    Md want = wide.middleCols(1, k).cast<double>() * (conv ? wd : Md(wd.transpose()));
+                    Md want = product;
                     if (with_bias) want.rowwise() += bias.cast<double>().row(0);
                     // float32 sums of k products of numbers in [−1, 1]: rounding grows like
                     // √k·2⁻²⁴ times the partial sums (|sum| ≲ √k); 2e-6·k bounds it with room and
@@ -114,6 +115,7 @@ private slots:
                     QVERIFY((out.leftCols(2).array() == 7.0f).all());
                     QVERIFY((out.rightCols(3).array() == 7.0f).all());
                 }
+            }
         // linear_forward with few rows takes the same path.
         const Mf w = rnd(n, k);
         Mf y(m, n);
