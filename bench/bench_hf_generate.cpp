@@ -5,7 +5,8 @@
 // when that is set; the writer is bench_hf.cpp's):
 //   BM_MemoryReadBandwidth<S>   one thread summing a 1 GiB buffer read as S concurrent streams
 //                               (1, 2, 8): what one core can stream from memory
-//   BM_HfGpt2SmallGenerate      greedy generation, one thread: 64 tokens after a 16-token
+//   BM_HfGpt2SmallGenerate/64/T greedy generation on T threads (1; 2 splits each weight's
+//                               output features): 64 tokens after a 16-token
 //                               prompt per iteration, the steps' time only (manual time), with a
 //                               bandwidth pass just before and after each iteration; counters
 //                               (medians over the iterations): tokens_per_s, bandwidth_GBps,
@@ -187,7 +188,7 @@ double median(std::vector<double> v)
 // bytes_per_second above is in GiB/s).
 void BM_HfGpt2SmallGenerate(benchmark::State& state)
 {
-    hf::set_threads(1);
+    hf::set_threads(static_cast<int>(state.range(1)));
     const auto buffer = bandwidth_buffer();
     auto timed = [&](auto sum) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -234,9 +235,10 @@ void BM_HfGpt2SmallGenerate(benchmark::State& state)
     state.counters["bandwidth_GBps"] = median(bandwidths) / 1e9;
     state.counters["weight_MB"] = bytes / 1e6;
     state.counters["bound_tokens_per_s"] = median(bandwidths) / bytes;
-    state.counters["fraction_of_bound"] = median(fractions);
+    state.counters["fraction_of_bound"] = median(fractions);  // meaningful on one thread
+    hf::set_threads(1);
 }
-BENCHMARK(BM_HfGpt2SmallGenerate)->Arg(64)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(7);
+BENCHMARK(BM_HfGpt2SmallGenerate)->Args({64, 1})->Args({64, 2})->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(7);
 
 }  // namespace
 

@@ -126,7 +126,7 @@ def torch_in_child(folder, runs, openblas):
 
 def attnviz_run(bench, folder, runs):
     env = dict(os.environ, ATTNVIZ_GPT2_SMALL_DIR=folder)
-    out = subprocess.run([bench, "--benchmark_filter=BM_HfGpt2SmallGenerate",
+    out = subprocess.run([bench, "--benchmark_filter=BM_HfGpt2SmallGenerate/64/1/",
                           "--benchmark_repetitions=%d" % runs, "--benchmark_format=json"],
                          env=env, check=True, capture_output=True, text=True).stdout
     rows = [b for b in json.loads(out)["benchmarks"] if b.get("run_type") == "iteration"]

@@ -125,6 +125,35 @@ private slots:
         QVERIFY((y.cast<double>() - want).cwiseAbs().maxCoeff() < 2e-6 * k);
     }
 
+    // With two inference threads the output features are split between them: each output is
+    // computed by the same code over the same inputs, so the result equals one thread's bit for
+    // bit (GPT-2 shapes: over the million-element threshold; both layouts, all three types).
+    void two_threads_equal_one()
+    {
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        for (const auto& [n, k] : {std::pair{3072, 768}, std::pair{1000, 1100}})
+            for (int conv = 0; conv < 2; ++conv)
+                for (const nn::WeightType type : {nn::WeightType::F32, nn::WeightType::F16, nn::WeightType::BF16}) {
+                    Mf x(1, k);
+                    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = u(rng);
+                    Mf w = conv ? Mf(k, n) : Mf(n, k);
+                    for (Eigen::Index i = 0; i < w.size(); ++i) w.data()[i] = u(rng);
+                    std::vector<std::uint16_t> half(static_cast<std::size_t>(w.size()));
+                    for (Eigen::Index i = 0; i < w.size(); ++i) half[static_cast<std::size_t>(i)] = to_bf16(w.data()[i]);
+                    const nn::RawWeightView view{type == nn::WeightType::F32 ? static_cast<const void*>(w.data())
+                                                                            : half.data(),
+                                                 w.rows(), w.cols(), conv == 1, type};
+                    Mf one(1, n), two(1, n);
+                    nn::set_inference_threads(1);
+                    nn::linear_forward_streaming(x, view, nullptr, one);
+                    nn::set_inference_threads(2);
+                    nn::linear_forward_streaming(x, view, nullptr, two);
+                    nn::set_inference_threads(1);
+                    QVERIFY(one == two);
+                }
+    }
+
     void bad_shapes_are_named()
     {
         const Mf x = Mf::Ones(1, 4), w = Mf::Ones(3, 5);

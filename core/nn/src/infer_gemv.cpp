@@ -17,10 +17,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
@@ -238,23 +240,43 @@ void linear_forward_streaming(const CRef<float>& x, const RawWeightView& w, cons
                                     ", output " + dims(y.rows(), y.cols()) + " do not fit");
     const Index m = x.rows();
 #ifdef ATTNVIZ_INFER_GEMV
-    // Four rows at a time (the register budget); more rows go through in groups of four.
-    for (Index r0 = 0; r0 < m; r0 += kStreamingRows) {
-        const Index rows = std::min<Index>(kStreamingRows, m - r0);
-        const float* xp = x.data() + r0 * x.outerStride();
-        float* yp = y.data() + r0 * y.outerStride();
-        const Index n = w.out_features(), k = w.in_features();
-        switch (w.type) {
-        case WeightType::F32:
-            gemv_dispatch<F32>(rows, w.transposed, n, k, xp, x.outerStride(), w.data, w.cols, yp, y.outerStride());
-            break;
-        case WeightType::BF16:
-            gemv_dispatch<BF16>(rows, w.transposed, n, k, xp, x.outerStride(), w.data, w.cols, yp, y.outerStride());
-            break;
-        case WeightType::F16:
-            gemv_dispatch<F16>(rows, w.transposed, n, k, xp, x.outerStride(), w.data, w.cols, yp, y.outerStride());
-            break;
+    // Output features [j0, j1) (multiples of 8 but the last) of rows [0, m): four x rows at a
+    // time (the register budget); more rows go through in groups of four.
+    const Index n = w.out_features(), k = w.in_features();
+    const std::size_t element = w.type == WeightType::F32 ? 4 : 2;
+    auto columns = [&](Index j0, Index j1) {
+        // nn.Linear: weight rows [j0, j1); Conv1D: columns [j0, j1) of every weight row.
+        const std::size_t first = static_cast<std::size_t>(w.transposed ? j0 : j0 * w.cols);  // element
+        const void* wp = static_cast<const std::byte*>(w.data) + first * element;
+        for (Index r0 = 0; r0 < m; r0 += kStreamingRows) {
+            const Index rows = std::min<Index>(kStreamingRows, m - r0);
+            const float* xp = x.data() + r0 * x.outerStride();
+            float* yp = y.data() + r0 * y.outerStride() + j0;
+            switch (w.type) {
+            case WeightType::F32:
+                gemv_dispatch<F32>(rows, w.transposed, j1 - j0, k, xp, x.outerStride(), wp, w.cols, yp, y.outerStride());
+                break;
+            case WeightType::BF16:
+                gemv_dispatch<BF16>(rows, w.transposed, j1 - j0, k, xp, x.outerStride(), wp, w.cols, yp, y.outerStride());
+                break;
+            case WeightType::F16:
+                gemv_dispatch<F16>(rows, w.transposed, j1 - j0, k, xp, x.outerStride(), wp, w.cols, yp, y.outerStride());
+                break;
+            }
         }
+    };
+    // With inference_threads() > 1 and a weight of a million elements or more, the threads
+    // split the output features (each reads its own part of the weight once; each output is
+    // computed exactly as on one thread). Below that, starting a thread costs more than it saves.
+    const Index threads = std::min<Index>(inference_threads(), std::max<Index>(1, n / 64));
+    if (threads <= 1 || n * k < (Index{1} << 20)) {
+        columns(0, n);
+    } else {
+        auto bound = [&](Index t) { return t == threads ? n : n * t / threads / 8 * 8; };
+        std::vector<std::thread> pool;
+        for (Index t = 1; t < threads; ++t) pool.emplace_back(columns, bound(t), bound(t + 1));
+        columns(0, bound(1));
+        for (auto& t : pool) t.join();
     }
 #else
     (void)m;
