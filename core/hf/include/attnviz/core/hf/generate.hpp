@@ -2,8 +2,9 @@
 // Generation, one token at a time, with a key/value cache (issue 13 item 1), for the causal
 // families (GPT-2, Llama, Mistral, Qwen2; a masked LM is refused).
 //
-// A Generation first runs the prompt through the full forward (Model::run: every attention,
-// the next-token distribution) and keeps each layer's keys and values. Each step() then
+// A Generation first runs the prompt through the full forward (the layers Model::run runs, in
+// one pass: every attention, the next-token distribution) and keeps each layer's keys and
+// values as it goes. Each step() then
 //   1. picks the next token from the current distribution (greedy, or sampled with temperature
 //      and top-k from the generation's own seeded generator),
 //   2. feeds that one token through the layers, reading the cached keys and values and adding
