@@ -66,14 +66,16 @@ void vocab_projection(const Mat& rows, const TensorRef& table, const std::vector
             nn::linear_forward_streaming(rows, *raw, bias.empty() ? nullptr : bias.data(), logits, table.name.c_str());
             return;
         }
-    // In place: one product. Converted: 4096 vocabulary rows at a time (12 MB at E = 768).
+    // Many rows (the logit lens: layers × positions): the kit's packed product, a block of the
+    // table at a time. In place: one block. Converted: 4096 vocabulary rows at a time (12 MB at
+    // E = 768), never the whole table.
     const Eigen::Index block = table.in_place() ? V : 4096;
     for (Eigen::Index v0 = 0; v0 < V; v0 += block) {
         const Eigen::Index b = std::min(block, V - v0);
-        const Eigen::Map<const Mat> W(rows_view(table, v0, b, scratch), b, E);  // (b × E)
-        logits.middleCols(v0, b).noalias() = rows * W.transpose();
+        const nn::WeightView<float> W{rows_view(table, v0, b, scratch), b, E, false};  // (b × E), nn.Linear
+        nn::linear_forward<float>(rows, W, bias.empty() ? nullptr : bias.data() + v0, logits.middleCols(v0, b),
+                                  table.name.c_str());
     }
-    if (!bias.empty()) logits.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(bias.data(), V);
 }
 
 std::vector<float> vector_of(const WeightStore& w, const std::string& name, std::int64_t d, const std::string& meaning)

@@ -12,7 +12,9 @@ std::vector<TopToken> top_tokens(const float* logits, Eigen::Index V, int k)
 {
     const float mx = *std::max_element(logits, logits + V);
     double sum = 0.0;
-    for (Eigen::Index j = 0; j < V; ++j) sum += std::exp(static_cast<double>(logits[j]) - mx);
+    // The normaliser: float exponentials (each ≤ 1, relative error ~1e-7: the probabilities are
+    // floats anyway) summed in double; glibc's expf is twice as fast as exp over 50,000 logits.
+    for (Eigen::Index j = 0; j < V; ++j) sum += static_cast<double>(std::exp(logits[j] - mx));
     const int kk = static_cast<int>(std::min<Eigen::Index>(std::max(k, 0), V));
     std::vector<int> idx(static_cast<std::size_t>(V));
     std::iota(idx.begin(), idx.end(), 0);
