@@ -3,11 +3,11 @@
 
 #include "lessons/lesson_state.hpp"
 
+#include "model_view/ablation_panel.hpp"
 #include "model_view/model_runner.hpp"
 #include "model_view/model_window.hpp"
 
 #include <QDockWidget>
-#include <QMetaMethod>
 #include <QObject>
 
 #include <set>
@@ -39,23 +39,6 @@ std::optional<int> top1(const RunOutcome& o)
 
 }  // namespace
 
-// Receives the ablation panel's signal by name (a slot of the same signature).
-class ModelPublisher : public QObject {
-    Q_OBJECT
-
-public:
-    ModelPublisher(model_view::ModelWindow* window) : QObject(window), window_(window) {}
-
-public slots:
-    void ablationShown(std::shared_ptr<const attnviz::model_view::RunOutcome> outcome)
-    {
-        publishModelOutcome(outcome, window_->plainOutcome());
-    }
-
-private:
-    model_view::ModelWindow* window_;
-};
-
 void connectModelWindow(model_view::ModelWindow* window)
 {
     if (!window) return;
@@ -69,27 +52,13 @@ void connectModelWindow(model_view::ModelWindow* window)
                      [window] { publishModelOutcome(window->lastOutcome(), window->plainOutcome()); });
     if (const auto model = window->runner()->model()) publishModelLoaded(*model);
 
-    // The Ablation dock (issue 13), when it is there and has the signal.
+    // The Ablation dock (issue 13): the prediction it compares, ablated or plain again.
     auto* dock = window->findChild<QDockWidget*>(QStringLiteral("ablationDock"));
-    QObject* panel = dock ? dock->widget() : nullptr;
-    const QByteArray signature = QMetaObject::normalizedSignature(kAblationShownSignal);
-    const int signal = panel ? panel->metaObject()->indexOfSignal(signature.constData()) : -1;
-    if (!panel) return;
-    if (signal < 0) {
-        // A panel without the signal: its runners' ablated runs (a plain comparison run is the
-        // window's own input again, and a cleared set is seen at the window's next run).
-        for (auto* runner : panel->findChildren<model_view::ModelRunner*>())
-            QObject::connect(runner, &model_view::ModelRunner::finished, window,
-                             [window](const std::shared_ptr<const RunOutcome>& outcome) {
-                                 if (outcome && outcome->asked.intervenes())
-                                     publishModelOutcome(outcome, window->plainOutcome());
-                             });
-        return;
-    }
-    auto* publisher = new ModelPublisher(window);
-    // The slot has the signal's name and arguments.
-    const int slot = publisher->metaObject()->indexOfSlot(signature.constData());
-    QObject::connect(panel, panel->metaObject()->method(signal), publisher, publisher->metaObject()->method(slot));
+    if (auto* panel = dock ? qobject_cast<model_view::AblationPanel*>(dock->widget()) : nullptr)
+        QObject::connect(panel, &model_view::AblationPanel::ablationShown, window,
+                         [window](const std::shared_ptr<const RunOutcome>& outcome) {
+                             if (outcome) publishModelOutcome(outcome, window->plainOutcome());
+                         });
 }
 
 void publishModelOpen(bool open)
@@ -189,4 +158,3 @@ void publishModelOutcome(const std::shared_ptr<const RunOutcome>& o, const std::
 
 }  // namespace attnviz::lessons
 
-#include "publish_model.moc"

@@ -2,9 +2,8 @@
 // The model window's values for the lessons (model.*, docs/lessons.md), published from what the
 // window already exposes: its runShown signal with lastOutcome() and plainOutcome() (a run the
 // window shows, plain or with heads switched off), modelOpened, and its destruction. The
-// Ablation dock runs its comparisons on private runners; when its panel (the "ablationDock"'s
-// widget) has the signal kAblationShownSignal, each comparison it shows is published too;
-// without it, the ablated runs its private runners finish are.
+// Ablation dock runs its comparisons on private runners; each comparison it shows
+// (AblationPanel::ablationShown) is published too.
 // The names live here and in vocabulary.cpp only.
 #pragma once
 
@@ -17,11 +16,6 @@ struct RunOutcome;
 }  // namespace attnviz::model_view
 
 namespace attnviz::lessons {
-
-// The signal the ablation panel emits with the ablated run it compares (the plain run when its
-// set of heads is empty). Connected by name, so the panel need not know the lessons; a panel
-// without it is simply not listened to.
-inline constexpr char kAblationShownSignal[] = "ablationShown(std::shared_ptr<const attnviz::model_view::RunOutcome>)";
 
 // Publishes model.open now and connects the window (called where the window is made). The
 // window's destruction withdraws every model.* value.

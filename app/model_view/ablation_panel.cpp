@@ -228,6 +228,7 @@ AblationPanel::AblationPanel(ModelWindow& window, QWidget* parent)
         m_after = o;
         showComparison();
         showAblatedStack();
+        emit ablationShown(o);
     });
 
     if (widgets::ThumbnailGridWidget* grid = window.modelPanel()->grid()) {
@@ -344,6 +345,7 @@ void AblationPanel::runAfter()
         m_afterRunner->cancel();
         showComparison();
         showAblatedStack();
+        if (m_plain && m_set.heads.empty()) emit ablationShown(m_plain);
         return;
     }
     RunRequest r = requestFor(m_plain);

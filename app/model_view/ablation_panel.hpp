@@ -64,6 +64,11 @@ public:
 
     static constexpr int kTopK = 10;
 
+signals:
+    // The run the panel now compares against the plain one: the ablated run when heads are
+    // switched off, the plain run when the set was emptied (the lessons read the prediction).
+    void ablationShown(std::shared_ptr<const attnviz::model_view::RunOutcome> outcome);
+
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 

@@ -18,6 +18,7 @@
 #include "shell/window_launcher.hpp"
 #include "lessons/publish_model.hpp"
 #include "model_view/model_runner.hpp"
+#include "model_view/ablation_panel.hpp"
 #include "model_view/model_window.hpp"
 #include "transformer_lab/lab_heads_view.hpp"
 #include "transformer_lab/lab_settings_form.hpp"
@@ -490,24 +491,19 @@ void TestLessonsPanel::model_steps_and_published_values()
     QCOMPARE(value("playground.keys"), S(4.0));
     QCOMPARE(value("playground.key_label", {3}), S(text("t3")));
     QCOMPARE(value("playground.d_k"), S(16.0));
-    // The Ablation dock's runs (its own runners) are published too: by its ablationShown signal,
-    // or, without one, when one of its runners finishes an ablated run.
+    // The Ablation dock's comparisons (on its own runners) are published: heads off, then none.
     model_view::ModelWindow* m = window_->windows()->modelRunner();
     auto* dock = m->findChild<QDockWidget*>(QStringLiteral("ablationDock"));
-    const QList<model_view::ModelRunner*> dockRunners =
-        dock && dock->widget() ? dock->widget()->findChildren<model_view::ModelRunner*>() : QList<model_view::ModelRunner*>{};
-    qInfo("the ablation dock has %d runner(s)", int(dockRunners.size()));
-    if (!dockRunners.isEmpty() && dock->widget()->metaObject()->indexOfSignal(QMetaObject::normalizedSignature(
-                                      lessons::kAblationShownSignal).constData()) < 0) {
-        QCOMPARE(act.perform(step("model_input", {"t3 t9 t4 t3"})), QString());
-        QTRY_VERIFY(!dockRunners.front()->runBusy());
-        QCOMPARE(value("model.ablated"), S(false));
-        model_view::RunRequest r = m->plainOutcome()->asked;
-        r.ablate = {hf::HeadAblation{0, 1}};
-        dockRunners.front()->run(r);
-        QTRY_COMPARE(value("model.ablated_count"), S(1.0));
-        QCOMPARE(value("model.ablated_head", {0, 1}), S(true));
-    }
+    auto* panel = dock ? qobject_cast<model_view::AblationPanel*>(dock->widget()) : nullptr;
+    QVERIFY(panel);
+    QCOMPARE(act.perform(step("model_input", {"t3 t9 t4 t3"})), QString());
+    QVERIFY(panel->waitForIdle());
+    QCOMPARE(value("model.ablated"), S(false));
+    panel->toggleHead(0, 1);
+    QTRY_COMPARE(value("model.ablated_count"), S(1.0));
+    QCOMPARE(value("model.ablated_head", {0, 1}), S(true));
+    panel->toggleHead(0, 1);
+    QTRY_COMPARE(value("model.ablated"), S(false));
     // Closing the window withdraws its values.
     window_->windows()->modelRunner()->close();
     QTRY_VERIFY(!window_->windows()->modelRunner());
