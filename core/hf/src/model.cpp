@@ -83,7 +83,6 @@ std::unique_ptr<Model> Model::open(const fs::path& path)
     info.folder = folder;
     info.weight_dtype = weights->main_dtype();
     info.weight_bytes = weights->total_bytes();
-    weights->prefetch();  // the first forward finds its pages mapped (weights.hpp)
     return std::unique_ptr<Model>(new Model(std::move(arch)));
 }
 

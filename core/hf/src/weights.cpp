@@ -207,35 +207,7 @@ TensorRef WeightStore::get(const std::string& name, const std::vector<std::int64
     t.shape = e->shape;
     t.data = file->bytes(*e).data();
     t.elements = e->element_count();
-    {
-        const std::span<const std::byte> b = file->bytes(*e);
-        const std::lock_guard lock(used_mutex_);
-        used_.push_back({file, static_cast<std::size_t>(b.data() - file->mapping()->bytes().data()), b.size()});
-    }
     return t;
-}
-
-void WeightStore::prefetch() const
-{
-    const std::lock_guard lock(used_mutex_);
-    if (prefetcher_.joinable() || used_.empty()) return;
-    std::vector<std::size_t> sizes;
-    for (const Used& u : used_) sizes.push_back(u.length);
-    std::nth_element(sizes.begin(), sizes.begin() + static_cast<std::ptrdiff_t>(sizes.size() / 2), sizes.end());
-    const std::size_t large = 4 * sizes[sizes.size() / 2];
-    std::vector<Used> order;
-    for (const Used& u : used_)
-        if (u.length <= large) order.push_back(u);
-    for (const Used& u : used_)
-        if (u.length > large) order.push_back(u);
-    prefetcher_ = std::jthread([order = std::move(order)](std::stop_token stop) {
-        constexpr std::size_t kChunk = std::size_t{4} << 20;  // stop within a few milliseconds
-        for (const Used& u : order)
-            for (std::size_t at = 0; at < u.length; at += kChunk) {
-                if (stop.stop_requested()) return;
-                u.file->mapping()->populate(u.offset + at, std::min(kChunk, u.length - at));
-            }
-    });
 }
 
 std::string WeightStore::first_present(std::initializer_list<std::string> names) const

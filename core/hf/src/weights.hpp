@@ -12,9 +12,7 @@
 #include <map>
 #include <memory>
 #include <span>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace attnviz::hf {
@@ -72,14 +70,6 @@ public:
     std::size_t total_bytes() const { return total_bytes_; }
     std::vector<std::string> names() const;
 
-    // Starts a background thread that maps the tensors get() handed out into the page tables
-    // (io::MappedFile::populate), in the order they were asked for, layer weights first and the
-    // tables over 4× the median size (embeddings, LM head: read whole only at the end) last, so
-    // that a forward started meanwhile finds its weights' pages present instead of faulting
-    // on each (on a 500 MB checkpoint, ~0.1 s of system time in the forward's thread). Does
-    // nothing for a second call. Stopped and joined by the destructor.
-    void prefetch() const;
-
 private:
     struct Located {
         const io::SafetensorsFile* file;
@@ -88,13 +78,6 @@ private:
     std::vector<std::unique_ptr<io::SafetensorsFile>> files_;
     std::map<std::string, Located> index_;
     std::size_t total_bytes_ = 0;
-    struct Used {
-        const io::SafetensorsFile* file;
-        std::size_t offset, length;  // within the file
-    };
-    mutable std::mutex used_mutex_;
-    mutable std::vector<Used> used_;  // what get() handed out, in order
-    mutable std::jthread prefetcher_;  // last: stopped and joined before the files unmap
 };
 
 std::string shape_text(const std::vector<std::int64_t>& shape);  // "[8, 24]"

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "attnviz/core/io/mapped_file.hpp"
 
-#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -191,25 +190,6 @@ MappedFile::~MappedFile()
     if (guard_slot_ >= 0) unguard(guard_slot_);
     if (mapping_) ::munmap(mapping_, size_);  // also unmaps the guard's zero pages, if any
     if (fd_ >= 0) ::close(fd_);
-}
-
-void MappedFile::populate(std::size_t offset, std::size_t length) const
-{
-    if (!mapping_ || offset >= size_) return;
-    length = std::min(length, size_ - offset);
-    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    const std::size_t begin = offset / page * page, end = offset + length;
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22  // Linux 5.14
-#endif
-    auto* base = static_cast<std::byte*>(mapping_);
-    if (::madvise(base + begin, end - begin, MADV_POPULATE_READ) == 0) return;
-    if (errno != EINVAL) return;  // EFAULT etc.: truncated meanwhile; the guard handles readers
-    // An older kernel: one read per page faults it in.
-    unsigned char sink = 0;
-    for (std::size_t at = begin; at < end; at += page) sink ^= *reinterpret_cast<volatile const unsigned char*>(base + at);
-    static std::atomic<unsigned char> keep{0};
-    keep.store(sink, std::memory_order_relaxed);
 }
 
 std::string MappedFile::change_on_disk() const

@@ -55,13 +55,6 @@ public:
     // still the opened file's, whole and unchanged; they are just no longer what the path holds.
     std::string replacement_on_disk() const;
 
-    // Maps the pages of bytes [offset, offset + length) into the process's page tables now
-    // (madvise MADV_POPULATE_READ, or a read of one byte per page on kernels before 5.14), so
-    // that the first reader of them later takes no page faults. A background thread calls it
-    // ahead of a model's forward. Clamped to the file; nothing for bytes held in memory; errors
-    // (a file truncated meanwhile) are ignored: the readers' own guard handles those.
-    void populate(std::size_t offset, std::size_t length) const;
-
 private:
     std::filesystem::path path_;
     const std::byte* data_ = nullptr;
