@@ -130,6 +130,44 @@ void BM_HfGpt2SmallForward(benchmark::State& state)
 }
 BENCHMARK(BM_HfGpt2SmallForward)->Args({128, 1})->Args({128, 2})->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
+// Issue 13: the model window's ablation re-run of a 128-token input (one head of layer L
+// switched off), resumed from the plain run's kept layer inputs as the window does; L = 0 is a
+// whole forward, L = 11 one layer.
+void BM_HfGpt2SmallAblationRerun(benchmark::State& state)
+{
+    hf::set_threads(1);
+    const auto model = hf::Model::open(model_folder());
+    const auto ids = tokens(128);
+    hf::RunOptions plain;
+    plain.keep_layer_inputs = true;
+    const auto base = std::make_shared<const hf::RunResult>(model->run(ids, plain));
+    hf::RunOptions o;
+    o.ablate = {{static_cast<int>(state.range(0)), 3, hf::AblationMode::Zero}};
+    o.resume = base;
+    for (auto _ : state) {
+        hf::RunResult r = model->run(ids, o);
+        benchmark::DoNotOptimize(r.attentions->data());
+    }
+}
+BENCHMARK(BM_HfGpt2SmallAblationRerun)->Arg(0)->Arg(6)->Arg(11)->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+// The logit lens over every position and layer of a 128-token input (12 × 128 rows through
+// the 50,257-token head), as the Logit lens dock asks for it.
+void BM_HfGpt2SmallLogitLens(benchmark::State& state)
+{
+    hf::set_threads(1);
+    const auto model = hf::Model::open(model_folder());
+    const auto ids = tokens(128);
+    hf::RunOptions o;
+    o.logit_lens = true;
+    model->run(ids);
+    for (auto _ : state) {
+        hf::RunResult r = model->run(ids, o);
+        benchmark::DoNotOptimize(r.logit_lens.data());
+    }
+}
+BENCHMARK(BM_HfGpt2SmallLogitLens)->Unit(benchmark::kMillisecond)->Iterations(3);
+
 void BM_HfGpt2SmallOpen(benchmark::State& state)
 {
     model_folder();
