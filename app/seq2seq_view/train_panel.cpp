@@ -18,20 +18,10 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <cmath>
 
 namespace attnviz::seq2seq_view {
 
-namespace {
-
-QString duration(double seconds)
-{
-    const auto s = static_cast<long long>(std::lround(std::max(0.0, seconds)));
-    return s >= 60 ? QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
-                   : QObject::tr("%1 s").arg(s);
-}
-
-}  // namespace
+using shell::durationText;
 
 TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent)
 {
@@ -44,13 +34,10 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent)
     progress_->setValue(0);
     progress_->setFormat(tr("epoch %v / %m"));
     progress_->setToolTip(tr("Epochs done out of the epochs asked for"));
-    train_ = new QPushButton(tr("&Train"));
-    train_->setToolTip(tr("Train a new model with these settings on a background thread; when it "
-                          "finishes it becomes the model the Translate tab uses"));
-    pause_ = new QPushButton(tr("&Pause"));
-    pause_->setToolTip(tr("Pause training between two batches, or resume it"));
-    stop_ = new QPushButton(tr("&Stop"));
-    stop_->setToolTip(tr("Stop training after the current batch; the model trained so far is kept"));
+    buttons_.train()->setToolTip(tr("Train a new model with these settings on a background thread; when it "
+                                    "finishes it becomes the model the Translate tab uses"));
+    buttons_.pause()->setToolTip(tr("Pause training between two batches, or resume it"));
+    buttons_.stop()->setToolTip(tr("Stop training after the current batch; the model trained so far is kept"));
     status_ = new QLabel(tr("Ready."));
     status_->setWordWrap(true);
     status_->setToolTip(tr("Throughput (target tokens per second, as the d2l book counts them) and the "
@@ -60,25 +47,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent)
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     result_->setToolTip(tr("The finished run: final loss and BLEU on the held-out pairs (greedy decoding, k = 2)"));
 
-    auto* settingsBox = new QGroupBox(tr("Data and hyper-parameters"));
-    auto* settingsLayout = new QVBoxLayout(settingsBox);
-    settingsLayout->addWidget(form_);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(train_);
-    buttons->addWidget(pause_);
-    buttons->addWidget(stop_);
-    auto* runBox = new QGroupBox(tr("Run"));
-    auto* runLayout = new QVBoxLayout(runBox);
-    runLayout->addLayout(buttons);
-    runLayout->addWidget(progress_);
-    runLayout->addWidget(status_);
-    runLayout->addWidget(result_);
-    runLayout->addStretch(1);
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(settingsBox);
-    leftLayout->addWidget(runBox, 1);
+    QWidget* left = shell::trainingColumn(tr("Data and hyper-parameters"), form_, buttons_, progress_, status_, result_);
 
     auto* curveBox = new QGroupBox(tr("Loss"));
     auto* curveLayout = new QVBoxLayout(curveBox);
@@ -100,20 +69,15 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent)
     auto* layout = new QHBoxLayout(this);
     layout->addWidget(split);
 
-    connect(train_, &QPushButton::clicked, this, [this] {
+    connect(buttons_.train(), &QPushButton::clicked, this, [this] {
         if (const QString problem = form_->validate(); !problem.isEmpty()) {
             status_->setText(problem);
             return;
         }
         startTraining(form_->job());
     });
-    connect(pause_, &QPushButton::clicked, this, [this] {
-        if (runner_->isPaused()) runner_->resume();
-        else runner_->pause();
-    });
-    connect(stop_, &QPushButton::clicked, runner_, &TrainRunner::stop);
+    buttons_.connectTo(runner_);
     connect(runner_, &TrainRunner::pausedChanged, this, [this](bool paused) {
-        pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
         if (paused) status_->setText(tr("Paused."));
     });
     connect(runner_, &TrainRunner::prepared, this, [this](const TrainPrepared& p) {
@@ -161,7 +125,7 @@ void TrainPanel::onEpoch(const seq2seq::EpochStats& s)
         status_->setText(tr("Epoch %1/%2 · loss %3 · %4 tokens/s · %5 elapsed · about %6 left")
                              .arg(s.epoch).arg(s.epochs).arg(s.loss, 0, 'f', 4)
                              .arg(QLocale().toString(s.tokens_per_second, 'f', 0))
-                             .arg(duration(s.total_seconds), duration(eta)));
+                             .arg(durationText(s.total_seconds), durationText(eta)));
 }
 
 void TrainPanel::onFinished(const TrainOutcome& outcome)
@@ -174,7 +138,7 @@ void TrainPanel::onFinished(const TrainOutcome& outcome)
                                       : tr("no held-out pairs, no BLEU");
     const QString how = r.stopped ? tr("Stopped after %1 epoch(s)").arg(r.epochs_done) : tr("Finished %1 epochs").arg(r.epochs_done);
     result_->setText(tr("%1 in %2: final loss %3, %4 tokens/s, %5. The Translate tab now uses this model.")
-                         .arg(how, duration(r.seconds)).arg(r.final_loss, 0, 'f', 4)
+                         .arg(how, durationText(r.seconds)).arg(r.final_loss, 0, 'f', 4)
                          .arg(QLocale().toString(r.tokens_per_second, 'f', 0), bleu));
     status_->setText(tr("Done in %1 s; decoding the probe for the snapshots took %2 ms of it.")
                          .arg(outcome.wallSeconds, 0, 'f', 1).arg(outcome.snapshotSeconds * 1000.0, 0, 'f', 1));
@@ -190,12 +154,9 @@ void TrainPanel::onFailed(const QString& message)
 
 void TrainPanel::setRunning(bool running)
 {
-    train_->setEnabled(!running);
+    buttons_.setRunning(running);
     form_->setEnabled(!running);
-    pause_->setEnabled(running);
-    stop_->setEnabled(running);
     if (!running) lessons::publishSeq2seqTraining(false, 0);
-    pause_->setText(tr("&Pause"));
     emit trainingRunning(running);
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "seq2seq_view/seq2seq_types.hpp"
+#include "shell/train_controls.hpp"
 
 #include <QWidget>
 
@@ -39,9 +40,9 @@ public:
     widgets::LossCurveWidget* lossCurve() const { return curve_; }
     SnapshotTimeline* timeline() const { return timeline_; }
     QProgressBar* progressBar() const { return progress_; }
-    QPushButton* trainButton() const { return train_; }
-    QPushButton* pauseButton() const { return pause_; }
-    QPushButton* stopButton() const { return stop_; }
+    QPushButton* trainButton() const { return buttons_.train(); }
+    QPushButton* pauseButton() const { return buttons_.pause(); }
+    QPushButton* stopButton() const { return buttons_.stop(); }
     QLabel* statusLabel() const { return status_; }
     QLabel* resultLabel() const { return result_; }
     // The last finished run (its model is null before the first).
@@ -62,7 +63,7 @@ private:
     widgets::LossCurveWidget* curve_;
     SnapshotTimeline* timeline_;
     QProgressBar* progress_;
-    QPushButton *train_, *pause_, *stop_;
+    shell::TrainButtons buttons_;
     QLabel *status_, *result_;
     TrainOutcome outcome_;
     QString dataset_;

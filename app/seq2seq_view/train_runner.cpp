@@ -4,10 +4,6 @@
 #include "attnviz/core/nn/train_control.hpp"
 #include "attnviz/core/seq2seq/train_job.hpp"
 
-#include <QThread>
-
-#include <exception>
-
 namespace attnviz::seq2seq_view {
 
 namespace {
@@ -33,7 +29,7 @@ AlignmentSnapshot snapshotOf(const seq2seq::Translation& t, int epoch, double lo
 
 }  // namespace
 
-TrainRunner::TrainRunner(QObject* parent) : QObject(parent)
+TrainRunner::TrainRunner(QObject* parent) : TrainingRunnerBase(parent)
 {
     qRegisterMetaType<AlignmentSnapshot>();
     qRegisterMetaType<TrainOutcome>();
@@ -41,82 +37,39 @@ TrainRunner::TrainRunner(QObject* parent) : QObject(parent)
     qRegisterMetaType<seq2seq::EpochStats>();
 }
 
-TrainRunner::~TrainRunner()
-{
-    if (control_) control_->stop();
-    if (thread_) thread_->wait();
-}
-
-bool TrainRunner::isPaused() const { return control_ && control_->paused(); }
+TrainRunner::~TrainRunner() { stopAndWait(); }
 
 bool TrainRunner::start(const TrainJob& job)
 {
-    if (running_) return false;
-    if (thread_) thread_->wait();  // the previous job's thread is ending: let it go first
-    control_ = std::make_shared<nn::TrainControl>();
-    running_ = true;
-    auto control = control_;
-    thread_ = QThread::create([this, job, control] { run(job, control); });
-    connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
-    thread_->start(QThread::LowPriority);  // keep the GUI responsive on small machines
-    return true;
+    return startThread([this, job](nn::TrainControl& control) { run(job, control); });
 }
 
-void TrainRunner::pause()
+void TrainRunner::run(const TrainJob& job, nn::TrainControl& control)
 {
-    if (!running_ || !control_ || control_->paused()) return;
-    control_->pause();
-    emit pausedChanged(true);
-}
-
-void TrainRunner::resume()
-{
-    if (!control_ || !control_->paused()) return;
-    control_->resume();
-    emit pausedChanged(false);
-}
-
-void TrainRunner::stop()
-{
-    if (control_) control_->stop();  // also releases a paused trainer
-}
-
-bool TrainRunner::waitForThread(unsigned long ms) { return !thread_ || thread_->wait(ms); }
-
-void TrainRunner::run(TrainJob job, std::shared_ptr<nn::TrainControl> control)
-{
-    // Every report is a copy posted to the GUI thread; `this` lives there.
-    auto post = [this](auto f) { QMetaObject::invokeMethod(this, std::move(f), Qt::QueuedConnection); };
-    try {
-        seq2seq::TrainJobCallbacks callbacks;
-        callbacks.on_prepared = [&](const seq2seq::PreparedInfo& p) {
-            post([this, info = TrainPrepared{p.train_pairs, p.held_out_pairs, p.src_vocab, p.tgt_vocab}] {
-                emit prepared(info);
-            });
-        };
-        callbacks.on_epoch = [&](const seq2seq::EpochStats& s) { post([this, s] { emit epochFinished(s); }); };
-        callbacks.on_snapshot = [&](const seq2seq::ProbeSnapshot& p) {
-            post([this, snap = snapshotOf(p.translation, p.epoch, p.loss)] { emit snapshotReady(snap); });
-        };
-        seq2seq::TrainJobOutcome done = seq2seq::run_train_job(toCoreJob(job), control.get(), callbacks);
-        TrainOutcome outcome;
-        outcome.result = done.result;
-        outcome.bleu = done.bleu;
-        outcome.heldOutPairs = done.held_out_pairs;
-        outcome.snapshotSeconds = done.snapshot_seconds;
-        outcome.wallSeconds = done.wall_seconds;
-        outcome.model = std::make_shared<const seq2seq::LoadedModel>(std::move(done.model));
-        post([this, outcome] {
-            running_ = false;
-            emit finished(outcome);
+    // Bad data (a file that cannot be read, no pairs), bad options or a diverged loss throw:
+    // the base turns that into failed().
+    seq2seq::TrainJobCallbacks callbacks;
+    callbacks.on_prepared = [&](const seq2seq::PreparedInfo& p) {
+        post([this, info = TrainPrepared{p.train_pairs, p.held_out_pairs, p.src_vocab, p.tgt_vocab}] {
+            emit prepared(info);
         });
-    } catch (const std::exception& e) {
-        // Bad data (a file that cannot be read, no pairs), bad options, a diverged loss.
-        post([this, message = QString::fromUtf8(e.what())] {
-            running_ = false;
-            emit failed(message);
-        });
-    }
+    };
+    callbacks.on_epoch = [&](const seq2seq::EpochStats& s) { post([this, s] { emit epochFinished(s); }); };
+    callbacks.on_snapshot = [&](const seq2seq::ProbeSnapshot& p) {
+        post([this, snap = snapshotOf(p.translation, p.epoch, p.loss)] { emit snapshotReady(snap); });
+    };
+    seq2seq::TrainJobOutcome done = seq2seq::run_train_job(toCoreJob(job), &control, callbacks);
+    TrainOutcome outcome;
+    outcome.result = done.result;
+    outcome.bleu = done.bleu;
+    outcome.heldOutPairs = done.held_out_pairs;
+    outcome.snapshotSeconds = done.snapshot_seconds;
+    outcome.wallSeconds = done.wall_seconds;
+    outcome.model = std::make_shared<const seq2seq::LoadedModel>(std::move(done.model));
+    post([this, outcome] {
+        endRun();
+        emit finished(outcome);
+    });
 }
 
 }  // namespace attnviz::seq2seq_view

@@ -2,26 +2,16 @@
 // Runs one training job on its own QThread: core's seq2seq::run_train_job, the job `attnviz
 // train` runs too (prepare the data, train, decode the probe sentence every few epochs, the
 // held-out BLEU, the metadata). Its callbacks reach the GUI thread as copies through queued
-// calls; the trainer's model is never shared while it trains. Pause, resume and stop go through
-// a thread-safe nn::TrainControl.
+// calls; the trainer's model is never shared while it trains. The thread, the pause / resume /
+// stop control and failed() come from shell::TrainingRunnerBase.
 #pragma once
 
 #include "seq2seq_view/seq2seq_types.hpp"
-
-#include <QObject>
-#include <QPointer>
-
-#include <memory>
-
-class QThread;
-
-namespace attnviz::nn {
-class TrainControl;
-}
+#include "shell/training_runner.hpp"
 
 namespace attnviz::seq2seq_view {
 
-class TrainRunner : public QObject {
+class TrainRunner : public shell::TrainingRunnerBase {
     Q_OBJECT
 
 public:
@@ -30,30 +20,15 @@ public:
 
     // False (and nothing starts) while a job runs.
     bool start(const TrainJob& job);
-    void pause();
-    void resume();
-    void stop();
-    bool isRunning() const { return running_; }
-    bool isPaused() const;
-    // Blocks the calling (GUI) thread until the job's thread ends; the final signals are still
-    // queued afterwards (process events to receive them). For the screenshot mode.
-    bool waitForThread(unsigned long ms);
 
 signals:
     void prepared(attnviz::seq2seq_view::TrainPrepared info);
     void epochFinished(attnviz::seq2seq::EpochStats stats);
     void snapshotReady(attnviz::seq2seq_view::AlignmentSnapshot snapshot);
     void finished(attnviz::seq2seq_view::TrainOutcome outcome);
-    // Bad data or a failure: one readable line. The current model is untouched.
-    void failed(QString message);
-    void pausedChanged(bool paused);
 
 private:
-    void run(TrainJob job, std::shared_ptr<nn::TrainControl> control);  // on the worker thread
-
-    QPointer<QThread> thread_;
-    std::shared_ptr<nn::TrainControl> control_;
-    bool running_ = false;
+    void run(const TrainJob& job, nn::TrainControl& control);  // on the worker thread
 };
 
 }  // namespace attnviz::seq2seq_view

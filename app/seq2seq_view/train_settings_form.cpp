@@ -1,41 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "seq2seq_view/train_settings_form.hpp"
 
+#include "shell/form_fields.hpp"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
 
 namespace attnviz::seq2seq_view {
-
-namespace {
-
-QSpinBox* spin(int lo, int hi, const QString& tip)
-{
-    auto* s = new QSpinBox;
-    s->setRange(lo, hi);
-    s->setToolTip(tip);
-    s->setAccelerated(true);
-    return s;
-}
-
-QDoubleSpinBox* dspin(double lo, double hi, int decimals, double step, const QString& tip)
-{
-    auto* s = new QDoubleSpinBox;
-    s->setRange(lo, hi);
-    s->setDecimals(decimals);
-    s->setSingleStep(step);
-    s->setToolTip(tip);
-    return s;
-}
-
-}  // namespace
 
 TrainSettingsForm::TrainSettingsForm(QWidget* parent) : QWidget(parent)
 {
@@ -46,44 +23,31 @@ TrainSettingsForm::TrainSettingsForm(QWidget* parent) : QWidget(parent)
     dataset_->addItem(tr("tab-separated file…"), QStringLiteral("file"));
     dataset_->setToolTip(tr("The sentence pairs to train on: a generated dataset (no download), or a "
                             "tab-separated file of pairs such as the Tatoeba fra.txt (d2l's pipeline)"));
-    file_ = new QLineEdit;
-    file_->setReadOnly(true);
-    file_->setPlaceholderText(tr("no file chosen"));
-    file_->setToolTip(tr("The tab-separated sentence-pair file (source TAB target per line)"));
-    browse_ = new QPushButton(tr("Browse…"));
-    browse_->setToolTip(tr("Choose a tab-separated sentence-pair file"));
-    examples_ = spin(1, 1000000, tr("Generated pairs, or a file's first lines (d2l reads N + 1 lines)"));
-    embed_ = spin(1, 1024, tr("Embedding size E of the encoder and decoder (d2l: 32)"));
-    hidden_ = spin(1, 1024, tr("GRU hidden size H, also the attention's size (d2l: 32)"));
-    layers_ = spin(1, 8, tr("GRU layers in the encoder and in the decoder (d2l: 2)"));
-    dropout_ = dspin(0.0, 0.9, 2, 0.05, tr("Dropout between GRU layers and on the attention weights, training only (d2l: 0.1)"));
-    batch_ = spin(1, 4096, tr("Sentence pairs per batch (d2l: 64)"));
-    steps_ = spin(2, 256, tr("Padded sequence length: longer sentences are truncated (d2l: 10; dates: 32)"));
-    lr_ = dspin(0.00001, 1.0, 5, 0.001, tr("Adam learning rate (d2l: 0.005)"));
-    epochs_ = spin(1, 100000, tr("Passes over the training pairs"));
-    seed_ = spin(0, 1000000000, tr("Seed of the initialisation, shuffling, dropout and the held-out split: the same "
-                                   "seed gives the same run"));
-    heldOut_ = dspin(0.0, 0.9, 2, 0.05, tr("Fraction of the pairs kept out of training to measure BLEU (0 = train on all)"));
+    file_ = shell::pathField(tr("The tab-separated sentence-pair file (source TAB target per line)"));
+    browse_ = shell::browseButton(tr("Choose a tab-separated sentence-pair file"));
+    examples_ = shell::spinField(1, 1000000, tr("Generated pairs, or a file's first lines (d2l reads N + 1 lines)"));
+    embed_ = shell::spinField(1, 1024, tr("Embedding size E of the encoder and decoder (d2l: 32)"));
+    hidden_ = shell::spinField(1, 1024, tr("GRU hidden size H, also the attention's size (d2l: 32)"));
+    layers_ = shell::spinField(1, 8, tr("GRU layers in the encoder and in the decoder (d2l: 2)"));
+    dropout_ = shell::doubleSpinField(0.0, 0.9, 2, 0.05, tr("Dropout between GRU layers and on the attention weights, training only (d2l: 0.1)"));
+    batch_ = shell::spinField(1, 4096, tr("Sentence pairs per batch (d2l: 64)"));
+    steps_ = shell::spinField(2, 256, tr("Padded sequence length: longer sentences are truncated (d2l: 10; dates: 32)"));
+    lr_ = shell::doubleSpinField(0.00001, 1.0, 5, 0.001, tr("Adam learning rate (d2l: 0.005)"));
+    epochs_ = shell::spinField(1, 100000, tr("Passes over the training pairs"));
+    seed_ = shell::spinField(0, 1000000000, tr("Seed of the initialisation, shuffling, dropout and the held-out split: the same "
+                                               "seed gives the same run"));
+    heldOut_ = shell::doubleSpinField(0.0, 0.9, 2, 0.05, tr("Fraction of the pairs kept out of training to measure BLEU (0 = train on all)"));
     probe_ = new QLineEdit;
     probe_->setToolTip(tr("Translated every few epochs during training: its alignment heatmap shows the "
                           "attention forming"));
 
-    auto* grid = new QGridLayout(this);
-    grid->setContentsMargins(0, 0, 0, 0);
-    auto add = [&](int row, int col, const QString& label, QWidget* w) {
-        auto* l = new QLabel(label);
-        l->setBuddy(w);
-        l->setToolTip(w->toolTip());
-        grid->addWidget(l, row, col * 2);
-        grid->addWidget(w, row, col * 2 + 1);
+    QGridLayout* grid = shell::formGrid(this);
+    auto add = [grid](int row, int col, const QString& label, QWidget* w) {
+        shell::addFormField(grid, row, col, label, w);
     };
     add(0, 0, tr("&Dataset"), dataset_);
     add(0, 1, tr("E&xamples"), examples_);
-    auto* fileRow = new QHBoxLayout;
-    fileRow->addWidget(file_, 1);
-    fileRow->addWidget(browse_);
-    grid->addWidget(new QLabel(tr("File")), 1, 0);
-    grid->addLayout(fileRow, 1, 1, 1, 3);
+    shell::addFileRow(grid, 1, file_, browse_);
     add(2, 0, tr("&Embed"), embed_);
     add(2, 1, tr("&Hidden"), hidden_);
     add(3, 0, tr("&Layers"), layers_);
@@ -96,8 +60,6 @@ TrainSettingsForm::TrainSettingsForm(QWidget* parent) : QWidget(parent)
     add(6, 1, tr("Held &out"), heldOut_);
     add(7, 0, tr("Pro&be"), probe_);
     grid->addWidget(probe_, 7, 1, 1, 3);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(3, 1);
 
     connect(dataset_, &QComboBox::currentIndexChanged, this, &TrainSettingsForm::onDatasetChanged);
     connect(browse_, &QPushButton::clicked, this, &TrainSettingsForm::chooseFile);

@@ -2,26 +2,17 @@
 // Runs one lab job on its own QThread: core's transformer::run_lab_job (the job `attnviz
 // train-transformer` runs too), then, when asked, the same configuration with one layer. Every
 // snapshot reaches the GUI thread as a LabFrame (a shared immutable copy, its thumbnails already
-// rendered) through a queued call; step progress arrives at most every 50 ms. Pause, resume and
-// stop go through a thread-safe nn::TrainControl; the destructor stops the job and waits.
+// rendered) through a queued call; step progress arrives at most every 50 ms. The thread, the
+// pause / resume / stop control and failed() come from shell::TrainingRunnerBase; the
+// destructor stops the job and waits.
 #pragma once
 
+#include "shell/training_runner.hpp"
 #include "transformer_lab/lab_types.hpp"
-
-#include <QObject>
-#include <QPointer>
-
-#include <memory>
-
-class QThread;
-
-namespace attnviz::nn {
-class TrainControl;
-}
 
 namespace attnviz::transformer_lab {
 
-class LabRunner : public QObject {
+class LabRunner : public shell::TrainingRunnerBase {
     Q_OBJECT
 
 public:
@@ -30,14 +21,10 @@ public:
 
     // False (and nothing starts) while a job runs.
     bool start(const LabJob& job);
-    void pause();
-    void resume();
-    void stop();
-    bool isRunning() const { return running_; }
-    bool isPaused() const;
-    // Blocks the calling (GUI) thread until the job's thread ends; the final signals are still
-    // queued afterwards (process events to receive them).
-    bool waitForThread(unsigned long ms);
+    // Stricter than the base's: no pause once stopping, and a paused run that is stopped says
+    // pausedChanged(false), so the Pause button never reads "Resume" for a run that is ending.
+    void pause() override;
+    void stop() override;
 
 signals:
     // `run` starts training (the main model, then the one-layer comparison).
@@ -45,16 +32,9 @@ signals:
     void snapshotReady(attnviz::transformer_lab::LabFrame frame);
     void stepDone(attnviz::transformer_lab::LabRun run, long long step, double loss);
     void finished(attnviz::transformer_lab::LabRunOutcome outcome);
-    // A bad configuration, an unreadable text file, a diverged loss: one readable line.
-    void failed(QString message);
-    void pausedChanged(bool paused);
 
 private:
-    void run(LabJob job, std::shared_ptr<nn::TrainControl> control);  // on the worker thread
-
-    QPointer<QThread> thread_;
-    std::shared_ptr<nn::TrainControl> control_;
-    bool running_ = false;
+    void run(const LabJob& job, nn::TrainControl& control);  // on the worker thread
 };
 
 }  // namespace attnviz::transformer_lab

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "transformer_lab/lab_settings_form.hpp"
 
+#include "shell/form_fields.hpp"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGridLayout>
-#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -22,25 +23,6 @@ namespace attnviz::transformer_lab {
 namespace {
 
 using Limits = transformer::LabLimits;
-
-QSpinBox* spin(int lo, int hi, const QString& tip)
-{
-    auto* s = new QSpinBox;
-    s->setRange(lo, hi);
-    s->setToolTip(tip);
-    s->setAccelerated(true);
-    return s;
-}
-
-QDoubleSpinBox* dspin(double lo, double hi, int decimals, double step, const QString& tip)
-{
-    auto* s = new QDoubleSpinBox;
-    s->setRange(lo, hi);
-    s->setDecimals(decimals);
-    s->setSingleStep(step);
-    s->setToolTip(tip);
-    return s;
-}
 
 int clampToInt(long long v) { return static_cast<int>(std::clamp<long long>(v, INT_MIN, INT_MAX)); }
 
@@ -57,51 +39,38 @@ LabSettingsForm::LabSettingsForm(QWidget* parent) : QWidget(parent)
     task_->setToolTip(tr("What the model learns to predict. induction: k random tokens, the same k again, then "
                          "random ones, k varying per sequence, so only a head that matches content finds the copy. "
                          "Choosing a task loads its documented defaults."));
-    file_ = new QLineEdit;
-    file_->setReadOnly(true);
-    file_->setPlaceholderText(tr("no file chosen"));
-    file_->setToolTip(tr("The text task's file: plain UTF-8 text, or sentence pairs (its English side)"));
-    browse_ = new QPushButton(tr("Browse…"));
-    browse_->setToolTip(tr("Choose a text file to train on, character by character"));
-    layers_ = spin(1, Limits::kMaxLayers, tr("Transformer blocks (n_layer). An induction head needs two: a "
-                                             "previous-token head in layer 0 feeding one in layer 1"));
-    heads_ = spin(1, Limits::kMaxHeads, tr("Attention heads per block (n_head); must divide the width"));
-    embd_ = spin(1, Limits::kMaxEmbd, tr("Width of the residual stream (n_embd)"));
-    ctx_ = spin(4, Limits::kMaxCtx, tr("Tokens per training sequence (n_positions)"));
-    vocab_ = spin(2, Limits::kMaxVocab, tr("Random tokens t0 … t(V−1) of the generated tasks (the text task's "
-                                           "characters decide its own)"));
-    batch_ = spin(1, Limits::kMaxBatch, tr("Sequences per optimiser step"));
-    steps_ = spin(1, clampToInt(Limits::kMaxSteps), tr("Optimiser steps to train"));
-    lr_ = dspin(0.000001, 1.0, 6, 0.0005, tr("AdamW's peak learning rate"));
-    warmup_ = spin(0, clampToInt(Limits::kMaxSteps), tr("Steps of linear warm-up to the learning rate"));
-    decay_ = dspin(0.0, 10.0, 3, 0.01, tr("AdamW's decoupled weight decay (matrices and embeddings only)"));
-    initStd_ = dspin(0.0, 10.0, 3, 0.01, tr("Standard deviation of the initial weights and embeddings (GPT-2: 0.02); "
-                                             "a larger scale can shorten the plateau before an induction head forms"));
-    seed_ = spin(0, INT_MAX, tr("Seed of the initialisation and the training batches: the same seed gives the same run"));
-    snapshot_ = spin(1, 1000000, tr("Measure the probe sequences every this many steps: one point on the curves "
-                                    "and one frame of the timeline"));
+    file_ = shell::pathField(tr("The text task's file: plain UTF-8 text, or sentence pairs (its English side)"));
+    browse_ = shell::browseButton(tr("Choose a text file to train on, character by character"));
+    layers_ = shell::spinField(1, Limits::kMaxLayers, tr("Transformer blocks (n_layer). An induction head needs two: a "
+                                                         "previous-token head in layer 0 feeding one in layer 1"));
+    heads_ = shell::spinField(1, Limits::kMaxHeads, tr("Attention heads per block (n_head); must divide the width"));
+    embd_ = shell::spinField(1, Limits::kMaxEmbd, tr("Width of the residual stream (n_embd)"));
+    ctx_ = shell::spinField(4, Limits::kMaxCtx, tr("Tokens per training sequence (n_positions)"));
+    vocab_ = shell::spinField(2, Limits::kMaxVocab, tr("Random tokens t0 … t(V−1) of the generated tasks (the text task's "
+                                                       "characters decide its own)"));
+    batch_ = shell::spinField(1, Limits::kMaxBatch, tr("Sequences per optimiser step"));
+    steps_ = shell::spinField(1, clampToInt(Limits::kMaxSteps), tr("Optimiser steps to train"));
+    lr_ = shell::doubleSpinField(0.000001, 1.0, 6, 0.0005, tr("AdamW's peak learning rate"));
+    warmup_ = shell::spinField(0, clampToInt(Limits::kMaxSteps), tr("Steps of linear warm-up to the learning rate"));
+    decay_ = shell::doubleSpinField(0.0, 10.0, 3, 0.01, tr("AdamW's decoupled weight decay (matrices and embeddings only)"));
+    initStd_ = shell::doubleSpinField(0.0, 10.0, 3, 0.01, tr("Standard deviation of the initial weights and embeddings (GPT-2: 0.02); "
+                                                             "a larger scale can shorten the plateau before an induction head forms"));
+    seed_ = shell::spinField(0, INT_MAX, tr("Seed of the initialisation and the training batches: the same seed gives the same run"));
+    snapshot_ = shell::spinField(1, 1000000, tr("Measure the probe sequences every this many steps: one point on the curves "
+                                                "and one frame of the timeline"));
     compare_ = new QCheckBox(tr("Compare with a &1-layer model"));
     compare_->setToolTip(tr("After this run, train the same configuration with one layer and draw its loss and "
                             "accuracy (dashed) on the same plots: without a second layer no induction head can form"));
 
-    auto* grid = new QGridLayout(this);
-    grid->setContentsMargins(0, 0, 0, 0);
-    auto add = [&](int row, int col, const QString& label, QWidget* w) {
-        auto* l = new QLabel(label);
-        l->setBuddy(w);
-        l->setToolTip(w->toolTip());
-        grid->addWidget(l, row, col * 2);
-        grid->addWidget(w, row, col * 2 + 1);
+    QGridLayout* grid = shell::formGrid(this);
+    auto add = [grid](int row, int col, const QString& label, QWidget* w) {
+        shell::addFormField(grid, row, col, label, w);
     };
     auto* taskLabel = new QLabel(tr("T&ask"));
     taskLabel->setBuddy(task_);
     grid->addWidget(taskLabel, 0, 0);
     grid->addWidget(task_, 0, 1, 1, 3);
-    auto* fileRow = new QHBoxLayout;
-    fileRow->addWidget(file_, 1);
-    fileRow->addWidget(browse_);
-    grid->addWidget(new QLabel(tr("File")), 1, 0);
-    grid->addLayout(fileRow, 1, 1, 1, 3);
+    shell::addFileRow(grid, 1, file_, browse_);
     add(2, 0, tr("&Layers"), layers_);
     add(2, 1, tr("&Heads"), heads_);
     add(3, 0, tr("&Width"), embd_);
@@ -116,8 +85,6 @@ LabSettingsForm::LabSettingsForm(QWidget* parent) : QWidget(parent)
     add(7, 1, tr("See&d"), seed_);
     add(8, 0, tr("Snapsh&ot every"), snapshot_);
     grid->addWidget(compare_, 9, 0, 1, 4);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(3, 1);
 
     connect(task_, &QComboBox::currentIndexChanged, this, &LabSettingsForm::onTaskChanged);
     connect(browse_, &QPushButton::clicked, this, &LabSettingsForm::chooseFile);

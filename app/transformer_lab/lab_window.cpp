@@ -28,21 +28,15 @@
 #include <QVBoxLayout>
 
 #include <climits>
-#include <cmath>
 #include <exception>
 
 namespace attnviz::transformer_lab {
 
+using shell::durationText;
+
 namespace {
 
 constexpr int kStatusMs = 8000;
-
-QString duration(double seconds)
-{
-    const auto s = static_cast<long long>(std::lround(std::max(0.0, seconds)));
-    return s >= 60 ? QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'))
-                   : QObject::tr("%1 s").arg(s);
-}
 
 QString percent(double fraction) { return QObject::tr("%1 %").arg(fraction * 100.0, 0, 'f', 1); }
 
@@ -78,12 +72,9 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     progress_->setRange(0, 1);
     progress_->setValue(0);
     progress_->setToolTip(tr("Optimiser steps done (the one-layer comparison's steps follow the model's)"));
-    train_ = new QPushButton(tr("&Train"));
-    train_->setToolTip(tr("Build a new model with these settings and train it on a background thread"));
-    pause_ = new QPushButton(tr("&Pause"));
-    pause_->setToolTip(tr("Pause training between two steps, or resume it"));
-    stop_ = new QPushButton(tr("&Stop"));
-    stop_->setToolTip(tr("Stop training after the current step; the model trained so far is kept"));
+    buttons_.train()->setToolTip(tr("Build a new model with these settings and train it on a background thread"));
+    buttons_.pause()->setToolTip(tr("Pause training between two steps, or resume it"));
+    buttons_.stop()->setToolTip(tr("Stop training after the current step; the model trained so far is kept"));
     save_ = new QPushButton(tr("Save &model…"));
     save_->setToolTip(tr("Write the trained model as a Hugging Face GPT-2 folder (config.json, model.safetensors, "
                          "tokenizer.json) that transformers loads with GPT2LMHeadModel.from_pretrained"));
@@ -95,19 +86,6 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     result_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     result_->setToolTip(tr("The finished run: final loss, probe accuracy, time and the strongest induction head"));
 
-    auto* settingsBox = new QGroupBox(tr("Task and hyper-parameters"));
-    auto* settingsLayout = new QVBoxLayout(settingsBox);
-    settingsLayout->addWidget(form_);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(train_);
-    buttons->addWidget(pause_);
-    buttons->addWidget(stop_);
-    auto* runBox = new QGroupBox(tr("Run"));
-    auto* runLayout = new QVBoxLayout(runBox);
-    runLayout->addLayout(buttons);
-    runLayout->addWidget(progress_);
-    runLayout->addWidget(status_);
-    runLayout->addWidget(result_);
     auto* modelRow = new QHBoxLayout;
     modelRow->addWidget(save_);
     if (options_.openInModelRunner) {
@@ -118,13 +96,8 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
         connect(runner_button_, &QPushButton::clicked, this, [this] { openInModelRunner(); });
     }
     modelRow->addStretch(1);
-    runLayout->addLayout(modelRow);
-    runLayout->addStretch(1);
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(settingsBox);
-    leftLayout->addWidget(runBox, 1);
+    QWidget* left = shell::trainingColumn(tr("Task and hyper-parameters"), form_, buttons_, progress_, status_, result_,
+                                          modelRow);
 
     auto* curvesBox = new QGroupBox(tr("Loss, accuracy and what each head does"));
     auto* curvesLayout = new QVBoxLayout(curvesBox);
@@ -150,18 +123,13 @@ TransformerLabWindow::TransformerLabWindow(const Options& options, QWidget* pare
     setCentralWidget(split);
     buildMenus();
 
-    connect(train_, &QPushButton::clicked, this, &TransformerLabWindow::onTrainClicked);
-    connect(pause_, &QPushButton::clicked, this, [this] {
-        if (runner_->isPaused()) runner_->resume();
-        else runner_->pause();
-    });
-    connect(stop_, &QPushButton::clicked, runner_, &LabRunner::stop);
+    connect(buttons_.train(), &QPushButton::clicked, this, &TransformerLabWindow::onTrainClicked);
     connect(save_, &QPushButton::clicked, this, &TransformerLabWindow::chooseAndSave);
     connect(runner_, &LabRunner::pausedChanged, this, [this](bool paused) {
         lessons::publishLabStatus(paused ? lessons::LabStatus::Paused : lessons::LabStatus::Training);
-        pause_->setText(paused ? tr("&Resume") : tr("&Pause"));
         if (paused) status_->setText(tr("Paused."));
     });
+    buttons_.connectTo(runner_);  // Pause/Stop and the Pause button's text (after the lessons hear of a pause)
     connect(runner_, &LabRunner::runStarted, this, [this](LabRun run) {
         phase_ = run;
         status_->setText(run == LabRun::Main ? tr("Building the task and the model…")
@@ -267,7 +235,7 @@ void TransformerLabWindow::onSnapshot(const LabFrame& frame)
                              .arg(s.loss, 0, 'f', 4)
                              .arg(percent(s.accuracy))
                              .arg(QLocale().toString(tokens / s.seconds, 'f', 0))
-                             .arg(duration(s.seconds), duration(left)));
+                             .arg(durationText(s.seconds), durationText(left)));
     }
 }
 
@@ -277,7 +245,7 @@ void TransformerLabWindow::onFinished(const LabRunOutcome& outcome)
     const transformer::LabOutcome& o = outcome.main;
     QString text = (o.stopped ? tr("Stopped after %1 steps") : tr("Finished %1 steps")).arg(o.steps);
     text += tr(" in %1: final loss %2, probe accuracy %3, %4 tokens/s.")
-                .arg(duration(o.seconds))
+                .arg(durationText(o.seconds))
                 .arg(o.final_loss, 0, 'f', 4)
                 .arg(percent(o.accuracy))
                 .arg(QLocale().toString(o.tokens_per_second, 'f', 0));
@@ -309,11 +277,8 @@ void TransformerLabWindow::onFailed(const QString& message)
 
 void TransformerLabWindow::setRunning(bool running)
 {
-    train_->setEnabled(!running);
+    buttons_.setRunning(running);
     form_->setEnabled(!running);
-    pause_->setEnabled(running);
-    stop_->setEnabled(running);
-    pause_->setText(tr("&Pause"));
     save_->setEnabled(!running && outcome_ && outcome_->main.model);
     if (runner_button_) runner_button_->setEnabled(save_->isEnabled());
     emit trainingRunning(running);

@@ -7,6 +7,7 @@
 // thread); closing the window stops it and waits for its thread.
 #pragma once
 
+#include "shell/train_controls.hpp"
 #include "transformer_lab/lab_types.hpp"
 
 #include <QMainWindow>
@@ -73,9 +74,9 @@ public:
     LabHeadsView* headsView() const { return heads_; }
     LabTimeline* timeline() const { return timeline_; }
     QProgressBar* progressBar() const { return progress_; }
-    QPushButton* trainButton() const { return train_; }
-    QPushButton* pauseButton() const { return pause_; }
-    QPushButton* stopButton() const { return stop_; }
+    QPushButton* trainButton() const { return buttons_.train(); }
+    QPushButton* pauseButton() const { return buttons_.pause(); }
+    QPushButton* stopButton() const { return buttons_.stop(); }
     QPushButton* saveButton() const { return save_; }
     QPushButton* runnerButton() const { return runner_button_; }  // null without a runner
     QLabel* statusLabel() const { return status_; }
@@ -106,7 +107,8 @@ private:
     LabHeadsView* heads_;
     LabTimeline* timeline_;
     QProgressBar* progress_;
-    QPushButton *train_, *pause_, *stop_, *save_;
+    shell::TrainButtons buttons_;
+    QPushButton* save_;
     QPushButton* runner_button_ = nullptr;
     std::unique_ptr<QTemporaryDir> handover_;  // the folders handed to the model runner
     int handovers_ = 0;
