@@ -34,4 +34,12 @@ inline double relative_error(const float* a, const std::vector<float>& b)
 
 constexpr double kTolerance = 1e-5;
 
+// n token ids spread over the model's vocabulary ((7i + 3) mod V): a deterministic input.
+inline std::vector<int> spread_ids(int vocab, int n)
+{
+    std::vector<int> ids(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = (7 * i + 3) % vocab;
+    return ids;
+}
+
 }  // namespace hf_test

@@ -22,13 +22,6 @@ using hf_test::fixture;
 
 namespace {
 
-std::vector<int> ids_for(const hf::ModelInfo& info, int n)
-{
-    std::vector<int> ids(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = (7 * i + 3) % info.vocab;
-    return ids;
-}
-
 std::string read_all(const std::filesystem::path& p)
 {
     std::ifstream in(p, std::ios::binary);
@@ -63,7 +56,7 @@ private slots:
         const auto model = hf::Model::open(fixture(name.toStdString()));
         const hf::ModelInfo& info = model->info();
         const int n = info.max_positions;  // the longest input: every causal row differs in length
-        const std::vector<int> ids = ids_for(info, n);
+        const std::vector<int> ids = hf_test::spread_ids(info.vocab, n);
         hf::RunOptions options;
         options.capture_head = hf::HeadCapture{layer, head};
         const hf::RunResult run = model->run(ids, options);

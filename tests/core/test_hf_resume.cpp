@@ -18,13 +18,6 @@ using hf_test::fixture;
 
 namespace {
 
-std::vector<int> ids_for(const hf::ModelInfo& info, int n)
-{
-    std::vector<int> ids(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = (7 * i + 3) % info.vocab;
-    return ids;
-}
-
 void same_result(const hf::RunResult& a, const hf::RunResult& b)
 {
     QCOMPARE(a.attentions->size(), b.attentions->size());
@@ -59,7 +52,7 @@ private slots:
         std::shared_ptr<const hf::Model> model = hf::Model::open(fixture(name.toStdString()));
         const hf::ModelInfo& info = model->info();
         QVERIFY(info.layers >= 2);
-        const std::vector<int> ids = ids_for(info, 6);
+        const std::vector<int> ids = hf_test::spread_ids(info.vocab, 6);
 
         hf::RunOptions plain;
         plain.keep_layer_inputs = true;
@@ -107,7 +100,7 @@ private slots:
     void resume_is_ignored_when_it_does_not_apply()
     {
         std::shared_ptr<const hf::Model> model = hf::Model::open(fixture("gpt2_f32"));
-        const std::vector<int> ids = ids_for(model->info(), 5);
+        const std::vector<int> ids = hf_test::spread_ids(model->info().vocab, 5);
         hf::RunOptions plain;
         plain.keep_layer_inputs = true;
         const auto base = std::make_shared<const hf::RunResult>(model->run(ids, plain));
