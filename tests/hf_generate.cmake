@@ -5,3 +5,5 @@ attnviz_add_test(test_hf_generate SOURCES core/test_hf_generate.cpp LIBS attnviz
 # The matrix–vector kernel of the steps (nn::linear_forward_streaming) against a double product:
 # both layouts, float32 / float16 / bfloat16, 1 … 5 rows, odd sizes.
 attnviz_add_test(test_infer_gemv SOURCES core/test_infer_gemv.cpp LIBS attnviz::nn LABELS core)
+# The packed GEMM of linear_forward (more than kStreamingRows rows) against a double product.
+attnviz_add_test(test_infer_gemm SOURCES core/test_infer_gemm.cpp LIBS attnviz::nn LABELS core)

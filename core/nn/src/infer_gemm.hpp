@@ -5,9 +5,10 @@
 // Why not Eigen's product: a forward multiplies every weight once by a short block of tokens
 // (m = 128), so the weight streams through once and is never reused across calls. Eigen's GEMM on
 // this machine reaches ~60 GFLOP/s there (it reads the weight through its strided layout); packing
-// the weight into 16-column panels as it goes (BLIS's scheme: a kc × 16 panel contiguous, kept in
-// L1, reused by every 6-row block of tokens) and a 6 × 16 register-tile kernel reach ~85 GFLOP/s on
-// one core (AVX2 + FMA; measured in docs/benchmarks.md). Without AVX2 and FMA (a portable build)
+// the weight into 24-column panels as it goes (BLIS's scheme: a kc × 24 panel contiguous, kept in
+// L1, reused by every 4-row block of tokens, the next panel's lines prefetched meanwhile), the
+// tokens packed 4 rows interleaved, and a 4 × 24 register-tile kernel reach ~85 GFLOP/s on one
+// core, packing included (AVX2 + FMA; measured in docs/benchmarks.md). Without AVX2 and FMA (a portable build)
 // the Eigen product is used. The sums run in a different order than Eigen's, so the two agree to
 // rounding, not bit for bit.
 #pragma once
