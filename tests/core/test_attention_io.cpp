@@ -12,6 +12,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <limits>
 
@@ -205,6 +206,41 @@ private slots:
         QCOMPARE(s.head(2, 1)(3, 4), static_cast<float>(round_trip_value(2, 1, 3, 4) + 1000));
         QVERIFY(!s.has_tokens());
         QVERIFY((s.key_tokens() == std::vector<std::string>{"0", "1", "2", "3", "4"}));
+    }
+
+    // add_view keeps a view of the caller's floats (a run's attentions, no copy): its file is
+    // byte for byte the one add() writes from the same values, through bytes() and through
+    // write() (which writes the header and the tensors in turn), and the shape is checked.
+    void safetensors_view_equals_copy()
+    {
+        std::vector<float> a(2 * 3 * 4), b(5);
+        for (std::size_t i = 0; i < a.size(); ++i) a[i] = 0.1f * static_cast<float>(i) - 1.0f;
+        for (std::size_t i = 0; i < b.size(); ++i) b[i] = std::ldexp(1.0f, -static_cast<int>(i)) / 3.0f;
+        io::SafetensorsWriter copied, viewed;
+        copied.add("a", {2, 3, 4}, std::span<const float>(a), DType::F32);
+        copied.add("b", {5}, std::span<const float>(b), DType::F32);
+        copied.set_metadata("tokens", "[\"x\"]");
+        viewed.add_view("a", {2, 3, 4}, a);
+        viewed.add_view("b", {5}, b);
+        viewed.set_metadata("tokens", "[\"x\"]");
+        const std::vector<std::byte> want = copied.bytes();
+        QVERIFY(viewed.bytes() == want);
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("v.safetensors").toStdString();
+        viewed.write(path);
+        std::ifstream in(path, std::ios::binary);
+        const std::string got((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        QCOMPARE(got.size(), want.size());
+        QVERIFY(std::memcmp(got.data(), want.data(), want.size()) == 0);
+        // The F32 bytes are the floats' own (little-endian hosts): the last tensor ends the file.
+        QVERIFY(std::memcmp(got.data() + got.size() - 5 * sizeof(float), b.data(), 5 * sizeof(float)) == 0);
+        try {
+            viewed.add_view("c", {2, 2}, b);
+            QFAIL("a shape needing 4 values took 5");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY2(QString(e.what()).contains("needs 4 values, got 5"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, viewed.add_view("a", {5}, b));
     }
 
     // How trained models are saved: matrices and vectors by name, with metadata.

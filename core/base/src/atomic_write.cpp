@@ -149,7 +149,7 @@ std::filesystem::path check_save_target(const std::filesystem::path& path)
     return target;
 }
 
-void write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes)
+void write_atomically(const std::filesystem::path& path, std::span<const std::span<const std::byte>> pieces)
 {
     struct stat existing {};
     bool replaces = false;
@@ -163,17 +163,19 @@ void write_atomically(const std::filesystem::path& path, std::span<const std::by
             // Not fatal: the content is what matters; the new file keeps root's ownership.
         }
     }
-    const char* p = reinterpret_cast<const char*>(bytes.data());
-    std::size_t left = bytes.size();
-    while (left > 0) {
-        const ssize_t n = ::write(tmp.fd(), p, left);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            const int err = errno;
-            refuse(path, std::strerror(err));
+    for (const std::span<const std::byte> bytes : pieces) {
+        const char* p = reinterpret_cast<const char*>(bytes.data());
+        std::size_t left = bytes.size();
+        while (left > 0) {
+            const ssize_t n = ::write(tmp.fd(), p, left);
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                const int err = errno;
+                refuse(path, std::strerror(err));
+            }
+            p += n;
+            left -= static_cast<std::size_t>(n);
         }
-        p += n;
-        left -= static_cast<std::size_t>(n);
     }
     // fsync before rename: otherwise a crash soon after can leave the new name on an empty file.
     if (::fsync(tmp.fd()) != 0) {
@@ -197,6 +199,12 @@ void write_atomically(const std::filesystem::path& path, std::span<const std::by
         ::fsync(dfd);
         ::close(dfd);
     }
+}
+
+void write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes)
+{
+    const std::span<const std::byte> one[] = {bytes};
+    write_atomically(path, std::span<const std::span<const std::byte>>(one));
 }
 
 void write_atomically(const std::filesystem::path& path, std::string_view text)

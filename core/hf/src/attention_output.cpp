@@ -31,8 +31,8 @@ void save_attentions(const RunResult& r, const std::vector<std::string>& tokens,
     io::SafetensorsWriter w;
     const std::size_t per_layer = static_cast<std::size_t>(r.heads) * r.n * r.n;
     for (int l = 0; l < r.layers; ++l)
-        w.add("attentions." + std::to_string(l), {1, r.heads, r.n, r.n},
-              std::span<const float>(r.attentions->data() + l * per_layer, per_layer), io::DType::F32);
+        w.add_view("attentions." + std::to_string(l), {1, r.heads, r.n, r.n},
+                   std::span<const float>(r.attentions->data() + l * per_layer, per_layer));  // no copy
     if (!tokens.empty()) {
         json::Array list;
         for (const auto& t : tokens) list.emplace_back(t);

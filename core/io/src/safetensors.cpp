@@ -6,6 +6,8 @@
 #include "attnviz/core/json.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <type_traits>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -291,6 +293,11 @@ std::vector<std::byte> encode(const std::string& name, const std::vector<std::in
                                     " values, got " + std::to_string(values.size()));
     const std::size_t size = element_size(dtype);
     std::vector<std::byte> data(values.size() * size);
+    if constexpr (std::is_same_v<T, float>)
+        if (dtype == DType::F32 && std::endian::native == std::endian::little) {  // the bytes as they are
+            if (!values.empty()) std::memcpy(data.data(), values.data(), data.size());
+            return data;
+        }
     for (std::size_t i = 0; i < values.size(); ++i)
         store_from_double(data.data() + i * size, static_cast<double>(values[i]), dtype,
                           ByteOrder::Little);
@@ -299,8 +306,7 @@ std::vector<std::byte> encode(const std::string& name, const std::vector<std::in
 
 }  // namespace
 
-void SafetensorsWriter::add(std::string name, std::vector<std::int64_t> shape,
-                            std::span<const double> values, DType dtype)
+void SafetensorsWriter::check_new(const std::string& name, const std::vector<std::int64_t>& shape) const
 {
     if (name.empty() || name == "__metadata__")
         throw std::invalid_argument("safetensors writer: invalid tensor name " + in_quotes(name));
@@ -312,15 +318,38 @@ void SafetensorsWriter::add(std::string name, std::vector<std::int64_t> shape,
         if (d < 0)
             throw std::invalid_argument("safetensors writer: tensor " + in_quotes(name) +
                                         ": negative dimension in shape " + shape_text(shape));
+}
+
+void SafetensorsWriter::add(std::string name, std::vector<std::int64_t> shape,
+                            std::span<const double> values, DType dtype)
+{
+    check_new(name, shape);
     std::vector<std::byte> data = encode(name, shape, values, dtype);
-    tensors_.push_back({std::move(name), dtype, std::move(shape), std::move(data)});
+    tensors_.push_back({std::move(name), dtype, std::move(shape), std::move(data), {}});
 }
 
 void SafetensorsWriter::add(std::string name, std::vector<std::int64_t> shape,
                             std::span<const float> values, DType dtype)
 {
-    std::vector<double> wide(values.begin(), values.end());
-    add(std::move(name), std::move(shape), std::span<const double>(wide), dtype);
+    check_new(name, shape);
+    std::vector<std::byte> data = encode(name, shape, values, dtype);
+    tensors_.push_back({std::move(name), dtype, std::move(shape), std::move(data), {}});
+}
+
+void SafetensorsWriter::add_view(std::string name, std::vector<std::int64_t> shape, std::span<const float> values)
+{
+    if constexpr (std::endian::native != std::endian::little) {
+        add(std::move(name), std::move(shape), values, DType::F32);  // the bytes must be swapped: a copy
+        return;
+    }
+    check_new(name, shape);
+    const auto count = checked_product(shape);
+    if (!count || static_cast<std::uint64_t>(*count) != values.size())
+        throw std::invalid_argument("safetensors writer: tensor " + in_quotes(name) + ": shape " +
+                                    shape_text(shape) + " needs " +
+                                    (count ? std::to_string(*count) : std::string("too many")) +
+                                    " values, got " + std::to_string(values.size()));
+    tensors_.push_back({std::move(name), DType::F32, std::move(shape), {}, std::as_bytes(values)});
 }
 
 void SafetensorsWriter::add(std::string name, const Matrix& m, DType dtype)
@@ -342,7 +371,7 @@ void SafetensorsWriter::set_metadata(std::string key, std::string value)
     metadata_[std::move(key)] = std::move(value);
 }
 
-std::vector<std::byte> SafetensorsWriter::bytes() const
+std::string SafetensorsWriter::header() const
 {
     json::Object root;
     if (!metadata_.empty()) {
@@ -357,25 +386,34 @@ std::vector<std::byte> SafetensorsWriter::bytes() const
         json::Object entry;
         entry.emplace_back("dtype", json::Value(std::string(safetensors_name(p.dtype))));
         entry.emplace_back("shape", json::Value(std::move(shape)));
+        const std::uint64_t size = p.bytes().size();
         entry.emplace_back("data_offsets",
                            json::Value(json::Array{json::Value(static_cast<unsigned long long>(offset)),
-                                                   json::Value(static_cast<unsigned long long>(
-                                                       offset + p.data.size()))}));
-        offset += p.data.size();
+                                                   json::Value(static_cast<unsigned long long>(offset + size))}));
+        offset += size;
         root.emplace_back(p.name, json::Value(std::move(entry)));
     }
     std::string header = json::dump(json::Value(std::move(root)));
     // Pad so that 8 + header is a multiple of 8: every tensor then starts 8-aligned in a mapping.
     header.append((8 - header.size() % 8) % 8, ' ');
-
-    std::vector<std::byte> out(8 + header.size() + offset);
+    std::string out(8, '\0');
     const std::uint64_t n = header.size();
-    for (int i = 0; i < 8; ++i) out[i] = static_cast<std::byte>((n >> (8 * i)) & 0xFF);
-    std::memcpy(out.data() + 8, header.data(), header.size());
-    std::size_t pos = 8 + header.size();
+    for (int i = 0; i < 8; ++i) out[static_cast<std::size_t>(i)] = static_cast<char>((n >> (8 * i)) & 0xFF);
+    return out + header;
+}
+
+std::vector<std::byte> SafetensorsWriter::bytes() const
+{
+    const std::string head = header();
+    std::size_t total = head.size();
+    for (const Pending& p : tensors_) total += p.bytes().size();
+    std::vector<std::byte> out(total);
+    std::memcpy(out.data(), head.data(), head.size());
+    std::size_t pos = head.size();
     for (const Pending& p : tensors_) {
-        if (!p.data.empty()) std::memcpy(out.data() + pos, p.data.data(), p.data.size());
-        pos += p.data.size();
+        const std::span<const std::byte> b = p.bytes();
+        if (!b.empty()) std::memcpy(out.data() + pos, b.data(), b.size());
+        pos += b.size();
     }
     return out;
 }
@@ -383,8 +421,12 @@ std::vector<std::byte> SafetensorsWriter::bytes() const
 void SafetensorsWriter::write(const std::filesystem::path& path) const
 {
     // Through the core's one atomic writer: the real target behind a symbolic link is replaced,
-    // a device or directory is refused, and a failed save leaves the old file as it was.
-    files::write_atomically(path, bytes());
+    // a device or directory is refused, and a failed save leaves the old file as it was. The
+    // header and each tensor's bytes are written in turn, not joined into one buffer first.
+    const std::string head = header();
+    std::vector<std::span<const std::byte>> pieces{std::as_bytes(std::span<const char>(head))};
+    for (const Pending& p : tensors_) pieces.push_back(p.bytes());
+    files::write_atomically(path, std::span<const std::span<const std::byte>>(pieces));
 }
 
 }  // namespace attnviz::io

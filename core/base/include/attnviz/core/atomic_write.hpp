@@ -35,6 +35,9 @@ std::filesystem::path check_save_target(const std::filesystem::path& path);
 // starts with "cannot save PATH: " and says why (not a regular file, no such directory,
 // permission denied, no space left on device, ...).
 void write_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
+// The same with the file's bytes given as consecutive pieces (a header, then tensors in the
+// caller's own buffers), written in order without joining them first.
+void write_atomically(const std::filesystem::path& path, std::span<const std::span<const std::byte>> pieces);
 void write_atomically(const std::filesystem::path& path, std::string_view text);
 
 }  // namespace attnviz::files

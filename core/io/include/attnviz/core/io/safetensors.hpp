@@ -100,6 +100,10 @@ public:
              DType dtype = DType::F32);
     void add(std::string name, std::vector<std::int64_t> shape, std::span<const float> values,
              DType dtype = DType::F32);
+    // float32 values stored as F32 without a copy: the writer keeps a view of `values`, which
+    // must stay alive and unchanged until the last bytes() or write() (a model run's 9.4 MB of
+    // attentions are written straight from the run's buffer). Same checks as add().
+    void add_view(std::string name, std::vector<std::int64_t> shape, std::span<const float> values);
     // A matrix is stored as [rows, cols], a vector as [n].
     void add(std::string name, const Matrix& m, DType dtype = DType::F32);
     void add(std::string name, const Vector& v, DType dtype = DType::F32);
@@ -119,7 +123,11 @@ private:
         DType dtype;
         std::vector<std::int64_t> shape;
         std::vector<std::byte> data;  // already encoded, little-endian
+        std::span<const std::byte> view;  // add_view: the caller's float32 bytes (data is empty)
+        std::span<const std::byte> bytes() const { return view.empty() ? std::span<const std::byte>(data) : view; }
     };
+    void check_new(const std::string& name, const std::vector<std::int64_t>& shape) const;
+    std::string header() const;  // the JSON header, padded to a multiple of 8 with its 8-byte length
     std::vector<Pending> tensors_;
     std::map<std::string, std::string> metadata_;
 };
