@@ -16,3 +16,5 @@ target_include_directories(test_hf_interventions PRIVATE ${PROJECT_SOURCE_DIR}/c
 
 # Resuming an intervention run from the first layer it touches equals the run from scratch.
 attnviz_add_test(test_hf_resume SOURCES core/test_hf_resume.cpp LIBS attnviz::hf LABELS core)
+# The trimmed last layer (only the rows whose logits are read) against the whole forward.
+attnviz_add_test(test_hf_last_rows SOURCES core/test_hf_last_rows.cpp LIBS attnviz::hf LABELS core)

@@ -117,13 +117,19 @@ public:
             override_rows(l, H_, H_, E / H_, s.qkv.data() + 2 * E, s.qkv.cols(), s);
             ablate_heads(l, E / H_, s);
         }
-        project(s.context, y.proj_w, y.proj_b, s.projected, s.scratch, true);
-        s.hidden += s.projected;
-        nn::layer_norm_forward<float>(s.hidden, y.ln2_w.data(), y.ln2_b.data(), eps_, s.normed);
-        project(s.normed, y.fc_w, y.fc_b, s.inner, s.scratch, true);  // (n × F)
+        // The rest runs on the rows that are read after it (all but in a trimmed last layer).
+        const Eigen::Index keep = rows_after_attention(l, static_cast<int>(layers_.size()), s);
+        const Mat& context = keep < n ? (s.tail_context = s.context.bottomRows(keep)) : s.context;
+        Mat& hidden = keep < n ? (s.tail_hidden = s.hidden.bottomRows(keep)) : s.hidden;
+        project(context, y.proj_w, y.proj_b, s.projected, s.scratch, true);
+        hidden += s.projected;
+        shape(s.normed, keep, E);
+        nn::layer_norm_forward<float>(hidden, y.ln2_w.data(), y.ln2_b.data(), eps_, s.normed);
+        project(s.normed, y.fc_w, y.fc_b, s.inner, s.scratch, true);  // (keep × F)
         nn::activation_forward<float>(act_, s.inner, s.inner);
         project(s.inner, y.fc2_w, y.fc2_b, s.projected, s.scratch, true);
-        s.hidden += s.projected;
+        hidden += s.projected;
+        if (keep < n) s.hidden.bottomRows(keep) = hidden;
     }
 
     Eigen::Index kv_width() const override { return E_; }

@@ -209,15 +209,21 @@ public:
             override_rows(l, H_, Hkv_, d_, s.v.data(), s.v.cols(), s);
             ablate_heads(l, d_, s);
         }
-        project(s.context, y.o, y.o_b, s.projected, s.scratch);
-        s.hidden += s.projected;
-        nn::rms_norm_forward<float>(s.hidden, y.post_norm.data(), eps_, s.normed);
-        project(s.normed, y.gate, {}, s.inner, s.scratch);  // (n × F)
-        project(s.normed, y.up, {}, s.up, s.scratch);       // (n × F)
+        // The rest runs on the rows that are read after it (all but in a trimmed last layer).
+        const Eigen::Index keep = rows_after_attention(l, static_cast<int>(layers_.size()), s);
+        const Mat& context = keep < n ? (s.tail_context = s.context.bottomRows(keep)) : s.context;
+        Mat& hidden = keep < n ? (s.tail_hidden = s.hidden.bottomRows(keep)) : s.hidden;
+        project(context, y.o, y.o_b, s.projected, s.scratch);
+        hidden += s.projected;
+        shape(s.normed, keep, E_);
+        nn::rms_norm_forward<float>(hidden, y.post_norm.data(), eps_, s.normed);
+        project(s.normed, y.gate, {}, s.inner, s.scratch);  // (keep × F)
+        project(s.normed, y.up, {}, s.up, s.scratch);       // (keep × F)
         nn::activation_forward<float>(act_, s.inner, s.inner);
         s.inner.array() *= s.up.array();
         project(s.inner, y.down, {}, s.projected, s.scratch);
-        s.hidden += s.projected;
+        hidden += s.projected;
+        if (keep < n) s.hidden.bottomRows(keep) = hidden;
     }
 
     Eigen::Index kv_width() const override { return std::int64_t{Hkv_} * d_; }

@@ -55,6 +55,12 @@ struct ForwardState {
     Mat context;             // (n × H·d)
     Mat projected;           // (n × E)
     Mat inner, up;           // (n × F) the MLP's inner activations
+    // The rows of the last layer's output the caller reads: its last final_rows (0: all n).
+    // A causal LM's next token needs only the last row, so after the last layer's attention
+    // (every row: its weights are recorded) the output projection and the MLP run on those
+    // rows alone; the other rows of `hidden` are then left holding that layer's input.
+    Eigen::Index final_rows = 0;
+    Mat tail_hidden, tail_context;  // (final_rows × E), (final_rows × H·d)
     nn::RotaryTable<float> rotary;  // (n × d/2) cos and sin of the positions (Llama family)
 };
 
@@ -99,6 +105,14 @@ void vocab_projection(const Mat& rows, const TensorRef& table, const std::vector
 // A (d) vector tensor named `name`, converted (biases and norm weights are kilobytes).
 std::vector<float> vector_of(const WeightStore& w, const std::string& name, std::int64_t d,
                              const std::string& meaning = {});
+// How many rows layer l of `layers` carries past its attention: s.n, or the last s.final_rows
+// for the last layer of a cache-less run (see ForwardState::final_rows).
+inline Eigen::Index rows_after_attention(int l, int layers, const ForwardState& s)
+{
+    const bool trim = l + 1 == layers && !s.cache && s.final_rows > 0 && s.final_rows < s.n;
+    return trim ? s.final_rows : s.n;
+}
+
 // Grows m to rows × cols without keeping its values (no reallocation when the size is unchanged).
 inline void shape(Mat& m, Eigen::Index rows, Eigen::Index cols)
 {

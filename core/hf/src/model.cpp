@@ -184,6 +184,13 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
         arch_->embed(ids, s);
     }
     r.resumed_at_layer = first;
+    // Only the rows whose logits are asked for are read after the last layer: from the first of
+    // them on (a causal LM's default: the last row alone). The logit lens reads every row.
+    if (info.has_lm_head && !options.logit_lens) {
+        int lowest = info.causal ? static_cast<int>(n - 1) : static_cast<int>(n);
+        for (int p : asked) lowest = std::min(lowest, p);
+        if (lowest < n) s.final_rows = n - lowest;
+    }
     for (int l = first; l < info.layers; ++l) {
         check_cancel();
         if (inputs) Eigen::Map<Mat>(inputs->data() + static_cast<std::size_t>(l) * n * E, n, E) = s.hidden;
