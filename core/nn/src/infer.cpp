@@ -58,17 +58,24 @@ void layer_norm_forward(const CRef<S>& x, const S* gamma, const S* beta, double 
     const Eigen::Index d = x.cols();
     for (Eigen::Index i = 0; i < x.rows(); ++i) {
         // Two passes in double, as nn::LayerNorm: no cancellation in the variance. Plain loops
-        // over the row (no temporary: a generation step allocates nothing here).
+        // over the row (no temporary: a generation step allocates nothing here), each sum kept
+        // in 8 independent partial sums so that it vectorises instead of waiting on one chain
+        // of additions (GPT-2 small's 25 norms over 128 tokens: 5 ms of a forward before).
         const S* in = x.data() + i * x.outerStride();
         S* out = y.data() + i * y.outerStride();
-        double mu = 0.0;
-        for (Eigen::Index j = 0; j < d; ++j) mu += static_cast<double>(in[j]);
-        mu /= static_cast<double>(d);
-        double var = 0.0;
-        for (Eigen::Index j = 0; j < d; ++j) {
+        auto sum8 = [d](auto&& term) {
+            double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            Eigen::Index j = 0;
+            for (; j + 8 <= d; j += 8)
+                for (int u = 0; u < 8; ++u) part[u] += term(j + u);
+            for (; j < d; ++j) part[0] += term(j);
+            return ((part[0] + part[4]) + (part[1] + part[5])) + ((part[2] + part[6]) + (part[3] + part[7]));
+        };
+        const double mu = sum8([in](Eigen::Index j) { return static_cast<double>(in[j]); }) / static_cast<double>(d);
+        const double var = sum8([in, mu](Eigen::Index j) {
             const double c = static_cast<double>(in[j]) - mu;
-            var += c * c;
-        }
+            return c * c;
+        });
         const double r = 1.0 / std::sqrt(var / static_cast<double>(d) + eps);
         for (Eigen::Index j = 0; j < d; ++j) {
             const S v = static_cast<S>((static_cast<double>(in[j]) - mu) * r) * gamma[j];
