@@ -106,10 +106,11 @@ void vocab_projection(const Mat& rows, const TensorRef& table, const std::vector
 std::vector<float> vector_of(const WeightStore& w, const std::string& name, std::int64_t d,
                              const std::string& meaning = {});
 // How many rows layer l of `layers` carries past its attention: s.n, or the last s.final_rows
-// for the last layer of a cache-less run (see ForwardState::final_rows).
+// for the last layer (see ForwardState::final_rows; with a cache, that layer's keys and values
+// are already in it by then).
 inline Eigen::Index rows_after_attention(int l, int layers, const ForwardState& s)
 {
-    const bool trim = l + 1 == layers && !s.cache && s.final_rows > 0 && s.final_rows < s.n;
+    const bool trim = l + 1 == layers && s.final_rows > 0 && s.final_rows < s.n;
     return trim ? s.final_rows : s.n;
 }
 

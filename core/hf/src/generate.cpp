@@ -164,6 +164,7 @@ Generation::Generation(std::shared_ptr<const Model> model, std::span<const int> 
     s.n = n;
     s.cache = &g.cache;
     s.attentions = attentions->data();
+    s.final_rows = 1;  // the next token reads the last row only
     arch.embed(prompt, s);
     for (int l = 0; l < info.layers; ++l) arch.layer(l, s);
     arch.finish(s);
