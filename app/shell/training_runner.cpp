@@ -46,7 +46,8 @@ bool TrainingRunnerBase::startThread(Work work)
 
 void TrainingRunnerBase::pause()
 {
-    if (!running_ || !control_ || control_->paused()) return;
+    // No pause once stopping: the run is ending, and its Pause button must not read "Resume".
+    if (!running_ || !control_ || control_->paused() || control_->stopped()) return;
     control_->pause();
     emit pausedChanged(true);
 }
@@ -60,7 +61,9 @@ void TrainingRunnerBase::resume()
 
 void TrainingRunnerBase::stop()
 {
+    const bool wasPaused = isPaused();
     if (control_) control_->stop();  // also releases a paused trainer
+    if (wasPaused) emit pausedChanged(false);  // a paused run that is stopped is no longer paused
 }
 
 bool TrainingRunnerBase::waitForThread(unsigned long ms) { return !thread_ || thread_->wait(ms); }

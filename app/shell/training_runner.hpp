@@ -30,11 +30,13 @@ public:
 
     bool isRunning() const { return running_; }
     bool isPaused() const;
-    // Pauses between two steps of the trainer; nothing while no job runs or already paused.
-    virtual void pause();
+    // Pauses between two steps of the trainer; nothing while no job runs, already paused or
+    // stopping.
+    void pause();
     void resume();
-    // Stops after the current step; also releases a paused trainer.
-    virtual void stop();
+    // Stops after the current step; also releases a paused trainer (and then says
+    // pausedChanged(false), so a Pause button never reads "Resume" for a run that is ending).
+    void stop();
     // Blocks the calling (GUI) thread until the job's thread ends; the final signals are still
     // queued afterwards (process events to receive them). For the screenshot modes.
     bool waitForThread(unsigned long ms);

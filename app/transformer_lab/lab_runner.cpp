@@ -21,19 +21,6 @@ bool LabRunner::start(const LabJob& job)
     return startThread([this, job](nn::TrainControl& control) { run(job, control); });
 }
 
-void LabRunner::pause()
-{
-    if (control() && control()->stopped()) return;
-    TrainingRunnerBase::pause();
-}
-
-void LabRunner::stop()
-{
-    const bool wasPaused = isPaused();
-    TrainingRunnerBase::stop();
-    if (wasPaused) emit pausedChanged(false);
-}
-
 void LabRunner::run(const LabJob& job, nn::TrainControl& control)
 {
     using Clock = std::chrono::steady_clock;

@@ -21,10 +21,6 @@ public:
 
     // False (and nothing starts) while a job runs.
     bool start(const LabJob& job);
-    // Stricter than the base's: no pause once stopping, and a paused run that is stopped says
-    // pausedChanged(false), so the Pause button never reads "Resume" for a run that is ending.
-    void pause() override;
-    void stop() override;
 
 signals:
     // `run` starts training (the main model, then the one-layer comparison).

@@ -145,6 +145,36 @@ private slots:
         QVERIFY(!t->isTraining());
     }
 
+    // Stop while paused: the runner says it is no longer paused (the button reads Pause again,
+    // not Resume, for a run that is ending), and a pause asked once stopping is ignored; the
+    // same rules as the Transformer lab's, from the shared shell::TrainingRunnerBase.
+    void stopWhilePausedEndsThePause()
+    {
+        auto w = makeWindow();
+        seq2seq_view::TrainPanel* t = w->trainPanel();
+        QSignalSpy epochs(t->runner(), &seq2seq_view::TrainRunner::epochFinished);
+        QSignalSpy done(t->runner(), &seq2seq_view::TrainRunner::finished);
+        QSignalSpy paused(t->runner(), &seq2seq_view::TrainRunner::pausedChanged);
+        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [&] {
+            if (epochs.size() == 1) QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+        });
+        QVERIFY(t->startTraining(smallJob(3000)));
+        QVERIFY(epochs.wait(60000));
+        QTRY_VERIFY(t->runner()->isPaused());
+        QCOMPARE(t->pauseButton()->text(), QStringLiteral("&Resume"));
+        QTest::mouseClick(t->stopButton(), Qt::LeftButton);
+        QVERIFY(!t->runner()->isPaused());
+        QVERIFY(!paused.isEmpty());
+        QCOMPARE(paused.last().at(0).toBool(), false);
+        const int said = static_cast<int>(paused.size());
+        t->runner()->pause();  // stopping: ignored
+        QCOMPARE(static_cast<int>(paused.size()), said);
+        QVERIFY(!t->runner()->isPaused());
+        QVERIFY(done.wait(60000));
+        QVERIFY(t->lastOutcome().result.stopped);
+        QCOMPARE(t->pauseButton()->text(), QStringLiteral("&Pause"));
+    }
+
     void badFileFailsWithAMessage()
     {
         auto w = makeWindow();
