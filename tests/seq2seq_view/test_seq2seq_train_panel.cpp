@@ -63,6 +63,19 @@ class TestSeq2SeqTrainPanel : public QObject {
         return w;
     }
 
+    // Starts a long job and clicks Pause as soon as the first epoch is reported (the trainer
+    // then stops between batches); returns once the runner is paused and the button reads Resume.
+    void startPausedAfterFirstEpoch(seq2seq_view::TrainPanel* t, QSignalSpy& epochs)
+    {
+        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [t, &epochs] {
+            if (epochs.size() == 1) QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
+        });
+        QVERIFY(t->startTraining(smallJob(3000)));
+        QVERIFY(epochs.wait(60000));
+        QTRY_VERIFY(t->runner()->isPaused());
+        QCOMPARE(t->pauseButton()->text(), QStringLiteral("&Resume"));
+    }
+
 private slots:
     void initTestCase() { settings_ = std::make_unique<QSettings>(dir_.filePath("s.ini"), QSettings::IniFormat); }
 
@@ -117,14 +130,8 @@ private slots:
         seq2seq_view::TrainPanel* t = w->trainPanel();
         QSignalSpy epochs(t->runner(), &seq2seq_view::TrainRunner::epochFinished);
         QSignalSpy done(t->runner(), &seq2seq_view::TrainRunner::finished);
-        // Pause as soon as the first epoch is reported: the trainer then stops between batches.
-        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [&] {
-            if (epochs.size() == 1) QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
-        });
-        QVERIFY(t->startTraining(smallJob(3000)));
-        QVERIFY(epochs.wait(60000));
-        QTRY_VERIFY(t->runner()->isPaused());
-        QCOMPARE(t->pauseButton()->text(), QStringLiteral("&Resume"));
+        startPausedAfterFirstEpoch(t, epochs);
+        if (QTest::currentTestFailed()) return;
         // Epochs finished before the pause took effect may still be queued: drain them, then
         // no further epoch may arrive while paused.
         while (epochs.wait(400)) {
@@ -155,13 +162,8 @@ private slots:
         QSignalSpy epochs(t->runner(), &seq2seq_view::TrainRunner::epochFinished);
         QSignalSpy done(t->runner(), &seq2seq_view::TrainRunner::finished);
         QSignalSpy paused(t->runner(), &seq2seq_view::TrainRunner::pausedChanged);
-        connect(t->runner(), &seq2seq_view::TrainRunner::epochFinished, this, [&] {
-            if (epochs.size() == 1) QTest::mouseClick(t->pauseButton(), Qt::LeftButton);
-        });
-        QVERIFY(t->startTraining(smallJob(3000)));
-        QVERIFY(epochs.wait(60000));
-        QTRY_VERIFY(t->runner()->isPaused());
-        QCOMPARE(t->pauseButton()->text(), QStringLiteral("&Resume"));
+        startPausedAfterFirstEpoch(t, epochs);
+        if (QTest::currentTestFailed()) return;
         QTest::mouseClick(t->stopButton(), Qt::LeftButton);
         QVERIFY(!t->runner()->isPaused());
         QVERIFY(!paused.isEmpty());

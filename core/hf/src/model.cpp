@@ -120,6 +120,10 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
         std::iota(asked.begin(), asked.end(), 0);
     }
     if (!info.has_lm_head) asked.clear();
+    // The positions whose logits the LM head computes, in order: those asked for, and a causal
+    // LM's last (its next token).
+    std::set<int> read(asked.begin(), asked.end());
+    if (info.has_lm_head && info.causal) read.insert(static_cast<int>(n - 1));
     check_ablations(options.ablate, info.layers, info.heads);
     if (options.capture_head) check_capture(*options.capture_head, info.layers, info.heads);
     check_overrides(options.override_rows, info.layers, info.heads, static_cast<int>(n), info.causal);
@@ -184,13 +188,9 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
         arch_->embed(ids, s);
     }
     r.resumed_at_layer = first;
-    // Only the rows whose logits are asked for are read after the last layer: from the first of
-    // them on (a causal LM's default: the last row alone). The logit lens reads every row.
-    if (info.has_lm_head && !options.logit_lens) {
-        int lowest = info.causal ? static_cast<int>(n - 1) : static_cast<int>(n);
-        for (int p : asked) lowest = std::min(lowest, p);
-        if (lowest < n) s.final_rows = n - lowest;
-    }
+    // After the last layer only those rows are read, from the first of them on (a causal LM's
+    // default: the last row alone); the logit lens reads every row.
+    if (!read.empty() && !options.logit_lens) s.final_rows = n - *read.begin();
     for (int l = first; l < info.layers; ++l) {
         check_cancel();
         if (inputs) Eigen::Map<Mat>(inputs->data() + static_cast<std::size_t>(l) * n * E, n, E) = s.hidden;
@@ -207,9 +207,7 @@ RunResult Model::run(std::span<const int> ids, const RunOptions& options) const
     r.logit_lens_positions = std::move(lens_positions);
 
     if (info.has_lm_head) {
-        std::set<int> rows(asked.begin(), asked.end());
-        if (info.causal) rows.insert(static_cast<int>(n - 1));
-        std::vector<int> order(rows.begin(), rows.end());
+        std::vector<int> order(read.begin(), read.end());
         Mat picked(static_cast<Eigen::Index>(order.size()), s.hidden.cols());
         for (std::size_t i = 0; i < order.size(); ++i) picked.row(static_cast<Eigen::Index>(i)) = s.hidden.row(order[i]);
         Mat logits;

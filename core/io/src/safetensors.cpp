@@ -276,6 +276,17 @@ Vector SafetensorsFile::read_vector(std::string_view name) const
 
 namespace {
 
+// `shape` must hold exactly `values` elements.
+void check_count(const std::string& name, const std::vector<std::int64_t>& shape, std::size_t values)
+{
+    const auto count = checked_product(shape);
+    if (!count || static_cast<std::uint64_t>(*count) != values)
+        throw std::invalid_argument("safetensors writer: tensor " + in_quotes(name) + ": shape " +
+                                    shape_text(shape) + " needs " +
+                                    (count ? std::to_string(*count) : std::string("too many")) +
+                                    " values, got " + std::to_string(values));
+}
+
 template <typename T>
 std::vector<std::byte> encode(const std::string& name, const std::vector<std::int64_t>& shape,
                               std::span<const T> values, DType dtype)
@@ -285,12 +296,7 @@ std::vector<std::byte> encode(const std::string& name, const std::vector<std::in
                                     ": cannot write dtype " +
                                     std::string(safetensors_name(dtype)) +
                                     " (expected F16, BF16, F32 or F64)");
-    const auto count = checked_product(shape);
-    if (!count || static_cast<std::uint64_t>(*count) != values.size())
-        throw std::invalid_argument("safetensors writer: tensor " + in_quotes(name) + ": shape " +
-                                    shape_text(shape) + " needs " +
-                                    (count ? std::to_string(*count) : std::string("too many")) +
-                                    " values, got " + std::to_string(values.size()));
+    check_count(name, shape, values.size());
     const std::size_t size = element_size(dtype);
     std::vector<std::byte> data(values.size() * size);
     if constexpr (std::is_same_v<T, float>)
@@ -343,12 +349,7 @@ void SafetensorsWriter::add_view(std::string name, std::vector<std::int64_t> sha
         return;
     }
     check_new(name, shape);
-    const auto count = checked_product(shape);
-    if (!count || static_cast<std::uint64_t>(*count) != values.size())
-        throw std::invalid_argument("safetensors writer: tensor " + in_quotes(name) + ": shape " +
-                                    shape_text(shape) + " needs " +
-                                    (count ? std::to_string(*count) : std::string("too many")) +
-                                    " values, got " + std::to_string(values.size()));
+    check_count(name, shape, values.size());
     tensors_.push_back({std::move(name), DType::F32, std::move(shape), {}, std::as_bytes(values)});
 }
 
